@@ -1,0 +1,55 @@
+/* Py_Initialize and Py_Finalize, and the version query.
+ *
+ * The built-in types are complete in their static definitions, so starting
+ * the runtime only records that it was started.  Finalizing clears the
+ * calling thread's error indicator; objects a program still holds stay
+ * valid.
+ */
+#include "internal.h"
+
+static int initialized;
+
+void
+Py_Initialize(void)
+{
+    initialized = 1;
+}
+
+void
+Py_InitializeEx(int initsigs)
+{
+    (void)initsigs;
+    Py_Initialize();
+}
+
+int
+Py_FinalizeEx(void)
+{
+    PyErr_Clear();
+    initialized = 0;
+    return 0;
+}
+
+void
+Py_Finalize(void)
+{
+    (void)Py_FinalizeEx();
+}
+
+int
+Py_IsInitialized(void)
+{
+    return initialized;
+}
+
+const char *
+MbVersion_String(void)
+{
+    return MB_VERSION;
+}
+
+unsigned long
+MbVersion_Hex(void)
+{
+    return MB_VERSION_HEX;
+}

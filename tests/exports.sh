@@ -1,0 +1,17 @@
+#!/bin/sh
+# The shared library exports exactly the public API: the names listed in
+# tests/exports.list, no more and no fewer.
+so="$top_builddir/.libs/libminibuf.so"
+echo "1..1"
+if [ ! -f "$so" ]; then
+    echo "ok 1 - exported symbols # SKIP no shared library was built"
+    exit 0
+fi
+actual=$(mktemp)
+trap 'rm -f "$actual"' EXIT
+nm -D --defined-only "$so" | awk '{ print $NF }' | sort > "$actual"
+if diff -u "$top_srcdir/tests/exports.list" "$actual" >&2; then
+    echo "ok 1 - exported symbols are exactly tests/exports.list"
+else
+    echo "not ok 1 - exported symbols differ from tests/exports.list (see log)"
+fi

@@ -1,0 +1,78 @@
+/* Helpers shared by the Check programs (see testutil.h). */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static MbStats baseline;
+
+static void
+accounting_setup(void)
+{
+    PyErr_Clear();
+    MbStats_Get(&baseline);
+}
+
+static void
+accounting_teardown(void)
+{
+    MbStats now;
+    assert_no_error();
+    MbStats_Get(&now);
+    ck_assert_msg(now.live_objects == baseline.live_objects,
+                  "%zd object(s) left alive",
+                  now.live_objects - baseline.live_objects);
+    ck_assert_msg(now.live_exports == baseline.live_exports,
+                  "%zd buffer export(s) not released",
+                  now.live_exports - baseline.live_exports);
+    ck_assert_msg(now.live_allocations == baseline.live_allocations,
+                  "%zd allocation(s) not freed",
+                  now.live_allocations - baseline.live_allocations);
+}
+
+TCase *
+mb_tcase(Suite *suite, const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_add_checked_fixture(tc, accounting_setup, accounting_teardown);
+    suite_add_tcase(suite, tc);
+    return tc;
+}
+
+int
+mb_run(Suite *suite)
+{
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    if (getenv("CK_TAP_LOG_FILE_NAME") != NULL) {
+        return EXIT_SUCCESS;
+    }
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+const char *
+mb_type_name(PyObject *type)
+{
+    return type == NULL ? "no exception" : ((PyTypeObject *)type)->tp_name;
+}
+
+void
+mb_capture_stderr(void (*fn)(void *), void *arg, char *out, size_t size)
+{
+    FILE *capture = tmpfile();
+    ck_assert_ptr_nonnull(capture);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(dup2(fileno(capture), STDERR_FILENO), 0);
+    fn(arg);
+    fflush(stderr);
+    ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+    close(saved);
+    rewind(capture);
+    size_t n = fread(out, 1, size - 1, capture);
+    out[n] = '\0';
+    fclose(capture);
+}
