@@ -22,6 +22,8 @@
 #include "objimpl.h"
 #include "pyerrors.h"
 #include "pylifecycle.h"
+#include "bytesobject.h"
+#include "bytearrayobject.h"
 #include "minibuf.h"
 
 #endif /* !Py_PYTHON_H */

@@ -23,13 +23,59 @@ PyAPI_FUNC(const char *) MbErr_Message(void);
 /* The exception type of the struct-format parser, named "struct.error". */
 PyAPI_DATA(PyObject *) MbExc_StructError;
 
+/* --- Struct format strings ------------------------------------------------
+ *
+ * The parser behind PyBuffer_SizeFromFormat, open to programs that want to
+ * walk a format code by code, as the struct module reads it: an optional
+ * byte-order character first ('@' native sizes and alignment, the default;
+ * '=', '<', '>', '!' standard sizes, no alignment), then codes with optional
+ * repeat counts, whitespace between codes ignored.
+ *
+ *     MbFormatParser p;
+ *     MbFormatCode code;
+ *     if (MbFormat_Start(&p, "<2h3sx") < 0) ...;
+ *     while ((r = MbFormat_Next(&p, &code)) == 1) ...;
+ *     if (r < 0) ...;    (struct.error is set)
+ *     p.size is then the total, as struct.calcsize gives it.
+ */
+typedef struct {
+    char code;            /* the format character: 'i', 's', 'x', ... */
+    Py_ssize_t count;     /* its repeat count (1 when none was written) */
+    Py_ssize_t itemsize;  /* bytes of one value; for 's' and 'p', count */
+    Py_ssize_t nitems;    /* values it stands for: count, 1 for 's' and 'p',
+                             0 for the pad byte 'x' */
+    Py_ssize_t alignment; /* alignment rounded up to before it (1: none) */
+    Py_ssize_t padding;   /* bytes inserted before it for that alignment */
+    Py_ssize_t offset;    /* offset of its first byte in the struct */
+    Py_ssize_t size;      /* bytes it occupies */
+} MbFormatCode;
+
+typedef struct {
+    const char *next;     /* where the next code starts */
+    char byteorder;       /* '@', '=', '<', '>' or '!' */
+    Py_ssize_t size;      /* bytes so far, including padding */
+} MbFormatParser;
+
+/* Begin walking format.  The format must be valid UTF-8 and ASCII, as a
+   str format given to struct must be: otherwise -1 with UnicodeDecodeError
+   or UnicodeEncodeError and CPython's message.  0 on success. */
+PyAPI_FUNC(int) MbFormat_Start(MbFormatParser *parser, const char *format);
+
+/* The next code in *code and 1; 0 at the end; -1 with struct.error
+   ("bad char in struct format", "repeat count given without format
+   specifier", "total struct size too long"). */
+PyAPI_FUNC(int) MbFormat_Next(MbFormatParser *parser, MbFormatCode *code);
+
 /* --- Accounting -----------------------------------------------------------
  *
  * Counters kept by the library for every thread together:
  *   live_objects      objects created and not yet deallocated;
  *   live_allocations  PyMem_/PyObject_ blocks not yet freed;
  *   live_exports      buffers obtained with PyObject_GetBuffer (with a
- *                     non-NULL obj) and not yet released;
+ *                     non-NULL obj) and not yet released with
+ *                     PyBuffer_Release; releasing a view that did not come
+ *                     from PyObject_GetBuffer, which CPython's documentation
+ *                     forbids, shows as a negative count;
  *   allocations       allocation requests so far, failed ones included;
  *   injected_failures allocations made to fail by MbAlloc_FailAt.
  */

@@ -27,6 +27,9 @@ PyAPI_DATA(PyObject *) PyExc_KeyError;
 PyAPI_DATA(PyObject *) PyExc_RuntimeError;
 PyAPI_DATA(PyObject *) PyExc_LookupError;
 PyAPI_DATA(PyObject *) PyExc_ArithmeticError;
+PyAPI_DATA(PyObject *) PyExc_UnicodeError;
+PyAPI_DATA(PyObject *) PyExc_UnicodeDecodeError;
+PyAPI_DATA(PyObject *) PyExc_UnicodeEncodeError;
 
 PyAPI_FUNC(void) PyErr_SetString(PyObject *type, const char *message);
 PyAPI_FUNC(void) PyErr_SetNone(PyObject *type);

@@ -57,6 +57,9 @@ EXCEPTION_TYPE(ArithmeticError, "ArithmeticError", &exc_Exception);
 EXCEPTION_TYPE(OverflowError, "OverflowError", &exc_ArithmeticError);
 EXCEPTION_TYPE(RuntimeError, "RuntimeError", &exc_Exception);
 EXCEPTION_TYPE(NotImplementedError, "NotImplementedError", &exc_RuntimeError);
+EXCEPTION_TYPE(UnicodeError, "UnicodeError", &exc_ValueError);
+EXCEPTION_TYPE(UnicodeDecodeError, "UnicodeDecodeError", &exc_UnicodeError);
+EXCEPTION_TYPE(UnicodeEncodeError, "UnicodeEncodeError", &exc_UnicodeError);
 EXCEPTION_TYPE(StructError, "struct.error", &exc_Exception);
 
 PyObject *PyExc_BaseException = (PyObject *)&exc_BaseException;
@@ -73,6 +76,9 @@ PyObject *PyExc_ArithmeticError = (PyObject *)&exc_ArithmeticError;
 PyObject *PyExc_OverflowError = (PyObject *)&exc_OverflowError;
 PyObject *PyExc_RuntimeError = (PyObject *)&exc_RuntimeError;
 PyObject *PyExc_NotImplementedError = (PyObject *)&exc_NotImplementedError;
+PyObject *PyExc_UnicodeError = (PyObject *)&exc_UnicodeError;
+PyObject *PyExc_UnicodeDecodeError = (PyObject *)&exc_UnicodeDecodeError;
+PyObject *PyExc_UnicodeEncodeError = (PyObject *)&exc_UnicodeEncodeError;
 PyObject *MbExc_StructError = (PyObject *)&exc_StructError;
 
 /* --- The indicator ------------------------------------------------------------ */
@@ -241,9 +247,6 @@ mb_err_null_argument(void)
                         "null argument to internal routine");
     }
 }
-
-/* PyErr_BadInternalCall is also a macro adding the caller's position. */
-#undef PyErr_BadInternalCall
 
 void
 PyErr_BadInternalCall(void)

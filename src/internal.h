@@ -10,6 +10,11 @@
 
 #include "Python.h"
 
+/* The library's own messages must not name its source files: it raises
+   SystemError "bad argument to internal function" through the function,
+   not through the macro that adds the caller's file and line. */
+#undef PyErr_BadInternalCall
+
 #if defined(__GNUC__) || defined(__clang__)
 #  define MB_HIDDEN __attribute__((visibility("hidden")))
 #else
@@ -42,5 +47,52 @@ void mb_err_null_argument(void);
 /* The formatter behind PyErr_Format (strformat.c): a new PyMem_Malloc'd,
    NUL-terminated string, or NULL on failure with *length untouched. */
 char *mb_vformat(const char *format, va_list args, size_t *length);
+
+/* --- Layouts (layout.c) --------------------------------------------------------
+ *
+ * A view's structure with shape and strides always filled in, on the stack:
+ * what the copy functions and memoryview work from.
+ */
+typedef struct {
+    char *buf;
+    Py_ssize_t itemsize;
+    Py_ssize_t nitems;                   /* product(shape) */
+    int ndim;
+    Py_ssize_t shape[PyBUF_MAX_NDIM];
+    Py_ssize_t strides[PyBUF_MAX_NDIM];
+    const Py_ssize_t *suboffsets;        /* the view's, or NULL */
+} MbLayout;
+
+/* Describe view completely, filling in what it leaves out as CPython does
+   (1-D shape len/itemsize, C strides); -1 with ValueError or OverflowError
+   naming `caller` for a view that cannot be described. */
+int mb_layout_of_view(MbLayout *layout, const Py_buffer *view,
+                      const char *caller);
+
+/* A contiguous layout in order 'C' or 'F' over buf, with the shape and
+   itemsize of `like`. */
+void mb_layout_contiguous(MbLayout *layout, char *buf, const MbLayout *like,
+                          char order);
+
+/* PyBuffer_FillContiguousStrides with a Py_ssize_t itemsize. */
+void mb_contiguous_strides(int ndim, const Py_ssize_t *shape,
+                          Py_ssize_t *strides, Py_ssize_t itemsize,
+                          char order);
+
+/* The address a PIL-style pointer at p leads to, plus suboffset.  The
+   pointer is read with memcpy: p need not be aligned. */
+static inline char *
+mb_follow(const char *p, Py_ssize_t suboffset)
+{
+    char *target;
+    memcpy(&target, p, sizeof(target));
+    return target + suboffset;
+}
+
+/* --- Copies (copy.c) ------------------------------------------------------------- */
+
+/* Copy every item of src to the item of dst with the same index.
+   Assumptions: same ndim, shape and itemsize; the two do not overlap. */
+void mb_layout_copy(const MbLayout *dst, const MbLayout *src);
 
 #endif /* !MB_INTERNAL_H */

@@ -1,0 +1,120 @@
+/* bytes: immutable bytes, exported read-only through PyBuffer_FillInfo.
+ *
+ * Ownership: the contents live inside the object, so an export holds only
+ * the reference in view->obj; bytes counts no exports and has no
+ * bf_releasebuffer, as in CPython.
+ *
+ * Unlike CPython, minibuf does not share the empty and one-byte objects:
+ * each call returns a new object.
+ */
+#include "internal.h"
+
+#define BYTES_HEADER_SIZE (offsetof(PyBytesObject, ob_sval) + 1)
+
+static int
+bytes_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    return PyBuffer_FillInfo(view, self, PyBytes_AS_STRING(self),
+                             Py_SIZE(self), 1, flags);
+}
+
+static PyBufferProcs bytes_as_buffer = {
+    .bf_getbuffer = bytes_getbuffer,
+};
+
+static void
+bytes_dealloc(PyObject *self)
+{
+    PyObject_Free(self);
+}
+
+static PyTypeObject bytes_type = {
+    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+    .tp_name = "bytes",
+    .tp_basicsize = BYTES_HEADER_SIZE,
+    .tp_itemsize = 1,
+    .tp_dealloc = bytes_dealloc,
+    .tp_as_buffer = &bytes_as_buffer,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
+    .tp_doc = "An immutable sequence of bytes.",
+    .tp_base = &mb_object_type,
+    .tp_free = PyObject_Free,
+};
+
+PyTypeObject *const MbType_Bytes = &bytes_type;
+
+/* A new bytes object of size bytes, zero-filled.  `too_big` is the message
+   of the OverflowError for a size that cannot be allocated. */
+static PyBytesObject *
+new_bytes(Py_ssize_t size, const char *too_big)
+{
+    if ((size_t)size > (size_t)PY_SSIZE_T_MAX - BYTES_HEADER_SIZE) {
+        PyErr_SetString(PyExc_OverflowError, too_big);
+        return NULL;
+    }
+    PyBytesObject *op = PyObject_Calloc(1, BYTES_HEADER_SIZE + (size_t)size);
+    if (op == NULL) {
+        return (PyBytesObject *)PyErr_NoMemory();
+    }
+    PyObject_InitVar((PyVarObject *)op, &bytes_type, size);
+    op->ob_shash = -1;
+    return op;
+}
+
+PyObject *
+PyBytes_FromStringAndSize(const char *str, Py_ssize_t size)
+{
+    if (size < 0) {
+        PyErr_SetString(PyExc_SystemError,
+                        "Negative size passed to PyBytes_FromStringAndSize");
+        return NULL;
+    }
+    PyBytesObject *op = new_bytes(size, "byte string is too large");
+    if (op != NULL && str != NULL && size > 0) {
+        memcpy(op->ob_sval, str, (size_t)size);
+    }
+    return (PyObject *)op;
+}
+
+PyObject *
+PyBytes_FromString(const char *str)
+{
+    if (str == NULL) {
+        mb_err_null_argument();
+        return NULL;
+    }
+    size_t size = strlen(str);
+    PyBytesObject *op = new_bytes((Py_ssize_t)size, "byte string is too long");
+    if (op != NULL) {
+        memcpy(op->ob_sval, str, size);
+    }
+    return (PyObject *)op;
+}
+
+/* 1 if o is bytes; otherwise TypeError as CPython words it. */
+static int
+check_bytes(PyObject *o)
+{
+    if (o == NULL) {
+        mb_err_null_argument();
+        return 0;
+    }
+    if (!PyBytes_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "expected bytes, %.200s found",
+                     Py_TYPE(o)->tp_name);
+        return 0;
+    }
+    return 1;
+}
+
+char *
+PyBytes_AsString(PyObject *o)
+{
+    return check_bytes(o) ? PyBytes_AS_STRING(o) : NULL;
+}
+
+Py_ssize_t
+PyBytes_Size(PyObject *o)
+{
+    return check_bytes(o) ? Py_SIZE(o) : -1;
+}

@@ -1,0 +1,463 @@
+/* Copying between a view and contiguous memory, or between two exporters:
+ * PyBuffer_ToContiguous, PyBuffer_FromContiguous and PyObject_CopyData.
+ *
+ * Results are CPython 3.11's.  Where the memory read and the memory written
+ * cannot overlap and each item is written once, the order of the copy is
+ * not observable, so the fast path (mb_layout_copy) merges dimensions and
+ * copies contiguous runs with memcpy.  Where it is observable, minibuf
+ * copies item by item in CPython's order:
+ * - when the source and the destination memory overlap;
+ * - PyBuffer_FromContiguous with fewer bytes than the view holds (the
+ *   first len / itemsize items, in C or Fortran index order);
+ * - PyObject_CopyData between views of different structure, where CPython
+ *   uses the source's index for both and writes some items several times
+ *   (its order starts at the second item and ends with the first).
+ * Where CPython would write outside the destination (a source index the
+ * destination's shape does not have, a larger source itemsize), minibuf
+ * raises BufferError instead.
+ */
+#include "internal.h"
+
+/* --- The fast path ---------------------------------------------------------------- */
+
+/* A loop nest after simplification: extents and the strides of both sides,
+   innermost last. */
+typedef struct {
+    int ndim;
+    Py_ssize_t shape[PyBUF_MAX_NDIM];
+    Py_ssize_t dst_strides[PyBUF_MAX_NDIM];
+    Py_ssize_t src_strides[PyBUF_MAX_NDIM];
+} LoopNest;
+
+/* Drops extents of 1 and merges each dimension into the next when both
+   sides step through them as one.  Returns 0 if there is nothing to copy.
+   Assumption: neither layout has suboffsets. */
+static int
+simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
+{
+    nest->ndim = 0;
+    for (int i = 0; i < src->ndim; i++) {
+        Py_ssize_t n = src->shape[i];
+        if (n == 0) {
+            return 0;
+        }
+        if (n == 1) {
+            continue;
+        }
+        int k = nest->ndim;
+        if (k > 0
+            && nest->dst_strides[k - 1] == dst->strides[i] * n
+            && nest->src_strides[k - 1] == src->strides[i] * n) {
+            nest->shape[k - 1] *= n;
+            nest->dst_strides[k - 1] = dst->strides[i];
+            nest->src_strides[k - 1] = src->strides[i];
+            continue;
+        }
+        nest->shape[k] = n;
+        nest->dst_strides[k] = dst->strides[i];
+        nest->src_strides[k] = src->strides[i];
+        nest->ndim++;
+    }
+    return 1;
+}
+
+/* Copies one row of n items.  Fixed sizes let the compiler use plain loads
+   and stores. */
+static void
+copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
+         Py_ssize_t itemsize)
+{
+    switch (itemsize) {
+    case 1:
+        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+            *d = *s;
+        }
+        return;
+    case 2:
+        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+            memcpy(d, s, 2);
+        }
+        return;
+    case 4:
+        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+            memcpy(d, s, 4);
+        }
+        return;
+    case 8:
+        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+            memcpy(d, s, 8);
+        }
+        return;
+    default:
+        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+            memcpy(d, s, (size_t)itemsize);
+        }
+        return;
+    }
+}
+
+/* Copy the layouts with no suboffsets, row by row. */
+static void
+copy_direct(const MbLayout *dst, const MbLayout *src)
+{
+    LoopNest nest;
+    Py_ssize_t itemsize = src->itemsize;
+    if (!simplify(&nest, dst, src)) {
+        return;
+    }
+    if (nest.ndim == 0) {
+        memcpy(dst->buf, src->buf, (size_t)itemsize);
+        return;
+    }
+    int inner = nest.ndim - 1;
+    Py_ssize_t n = nest.shape[inner];
+    int runs = nest.dst_strides[inner] == itemsize
+               && nest.src_strides[inner] == itemsize;
+    Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
+    char *d = dst->buf;
+    const char *s = src->buf;
+    for (;;) {
+        if (runs) {
+            memcpy(d, s, (size_t)(n * itemsize));
+        }
+        else {
+            copy_row(d, nest.dst_strides[inner], s, nest.src_strides[inner],
+                     n, itemsize);
+        }
+        /* Advance the odometer over the outer dimensions. */
+        int k = inner - 1;
+        for (; k >= 0; k--) {
+            d += nest.dst_strides[k];
+            s += nest.src_strides[k];
+            if (++index[k] < nest.shape[k]) {
+                break;
+            }
+            d -= nest.dst_strides[k] * nest.shape[k];
+            s -= nest.src_strides[k] * nest.shape[k];
+            index[k] = 0;
+        }
+        if (k < 0) {
+            return;
+        }
+    }
+}
+
+/* Copy dimension `dim` and those inside it, following suboffsets. */
+static void
+copy_indirect(const MbLayout *dst, char *d, const MbLayout *src,
+              const char *s, int dim)
+{
+    if (dim == src->ndim) {
+        memcpy(d, s, (size_t)src->itemsize);
+        return;
+    }
+    for (Py_ssize_t i = 0; i < src->shape[dim]; i++) {
+        char *dp = d + i * dst->strides[dim];
+        const char *sp = s + i * src->strides[dim];
+        if (dst->suboffsets != NULL && dst->suboffsets[dim] >= 0) {
+            dp = mb_follow(dp, dst->suboffsets[dim]);
+        }
+        if (src->suboffsets != NULL && src->suboffsets[dim] >= 0) {
+            sp = mb_follow(sp, src->suboffsets[dim]);
+        }
+        copy_indirect(dst, dp, src, sp, dim + 1);
+    }
+}
+
+void
+mb_layout_copy(const MbLayout *dst, const MbLayout *src)
+{
+    if (dst->suboffsets == NULL && src->suboffsets == NULL) {
+        copy_direct(dst, src);
+    }
+    else {
+        copy_indirect(dst, dst->buf, src, src->buf, 0);
+    }
+}
+
+/* --- Item by item, in CPython's order ------------------------------------------ */
+
+/* The address of the item of `layout` at index[0..ndim), where `ndim` may
+   differ from the layout's: missing indices count as 0, extra ones are
+   ignored (CPython's PyObject_CopyData uses one index for both sides). */
+static char *
+item_address(const MbLayout *layout, const Py_ssize_t *index, int ndim)
+{
+    char *p = layout->buf;
+    for (int i = 0; i < layout->ndim; i++) {
+        Py_ssize_t j = i < ndim ? index[i] : 0;
+        p = (char *)((uintptr_t)p + (size_t)layout->strides[i] * (size_t)j);
+        if (layout->suboffsets != NULL && layout->suboffsets[i] >= 0) {
+            p = mb_follow(p, layout->suboffsets[i]);
+        }
+    }
+    return p;
+}
+
+/* Steps index to the next item of shape in C or Fortran order, wrapping
+   around after the last. */
+static void
+next_index(Py_ssize_t *index, const Py_ssize_t *shape, int ndim,
+           int fortran)
+{
+    for (int k = 0; k < ndim; k++) {
+        int i = fortran ? k : ndim - 1 - k;
+        if (++index[i] < shape[i]) {
+            return;
+        }
+        index[i] = 0;
+    }
+}
+
+/* Copies `count` items one at a time, visiting src's shape in C or Fortran
+   index order; with `rotated`, the index is stepped before each copy, as
+   CPython's PyObject_CopyData does.  Each item moves with memmove, so
+   overlapping memory gives the order's result. */
+static void
+copy_items_in_order(const MbLayout *dst, const MbLayout *src,
+                    Py_ssize_t count, int fortran, int rotated)
+{
+    Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
+    for (Py_ssize_t t = 0; t < count; t++) {
+        if (rotated) {
+            next_index(index, src->shape, src->ndim, fortran);
+        }
+        memmove(item_address(dst, index, src->ndim),
+                item_address(src, index, src->ndim), (size_t)src->itemsize);
+        if (!rotated) {
+            next_index(index, src->shape, src->ndim, fortran);
+        }
+    }
+}
+
+/* The bytes [*lowest, *highest) that the items of a layout without
+   suboffsets can touch; 0 if that cannot be computed without overflow.
+   Assumption: nitems > 0. */
+static int
+extent_of(const MbLayout *layout, uintptr_t *lowest, uintptr_t *highest)
+{
+    Py_ssize_t low = 0, high = layout->itemsize;
+    for (int i = 0; i < layout->ndim; i++) {
+        Py_ssize_t span;
+        if (__builtin_mul_overflow(layout->strides[i], layout->shape[i] - 1,
+                                   &span)
+            || __builtin_add_overflow(span < 0 ? low : high, span,
+                                      span < 0 ? &low : &high)) {
+            return 0;
+        }
+    }
+    *lowest = (uintptr_t)layout->buf + (uintptr_t)low;
+    *highest = (uintptr_t)layout->buf + (uintptr_t)high;
+    return 1;
+}
+
+/* 1 if the memory of the two layouts may overlap: always with suboffsets,
+   which can point anywhere, and when the extents cannot be computed. */
+static int
+may_overlap(const MbLayout *a, const MbLayout *b)
+{
+    uintptr_t a_low, a_high, b_low, b_high;
+    if (a->nitems == 0 || b->nitems == 0) {
+        return 0;
+    }
+    if (a->suboffsets != NULL || b->suboffsets != NULL
+        || !extent_of(a, &a_low, &a_high) || !extent_of(b, &b_low, &b_high)) {
+        return 1;
+    }
+    return a_low < b_high && b_low < a_high;
+}
+
+/* --- The public functions ---------------------------------------------------------- */
+
+int
+PyBuffer_ToContiguous(void *buf, const Py_buffer *src, Py_ssize_t len,
+                      char order)
+{
+    if (src == NULL || (buf == NULL && len != 0)) {
+        mb_err_null_argument();
+        return -1;
+    }
+    if (len != src->len) {
+        PyErr_SetString(PyExc_ValueError,
+                        "PyBuffer_ToContiguous: len != view->len");
+        return -1;
+    }
+    if (len < 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "PyBuffer_ToContiguous: len must not be negative");
+        return -1;
+    }
+    if (PyBuffer_IsContiguous(src, order)) {
+        if (len > 0) {
+            memmove(buf, src->buf, (size_t)len);
+        }
+        return 0;
+    }
+    MbLayout from, to;
+    if (mb_layout_of_view(&from, src, "PyBuffer_ToContiguous") < 0) {
+        return -1;
+    }
+    if (from.nitems * from.itemsize > len) {
+        PyErr_SetString(PyExc_ValueError, "PyBuffer_ToContiguous: the "
+                        "view's shape needs more than len bytes");
+        return -1;
+    }
+    /* 'C' and 'A' give C order; 'F', and any other character, Fortran. */
+    mb_layout_contiguous(&to, buf, &from,
+                         order == 'C' || order == 'A' ? 'C' : 'F');
+    if (may_overlap(&to, &from)) {
+        copy_items_in_order(&to, &from, from.nitems, 0, 0);
+    }
+    else {
+        mb_layout_copy(&to, &from);
+    }
+    return 0;
+}
+
+int
+PyBuffer_FromContiguous(const Py_buffer *view, const void *buf,
+                        Py_ssize_t len, char fort)
+{
+    if (view == NULL || (buf == NULL && len != 0)) {
+        mb_err_null_argument();
+        return -1;
+    }
+    if (len < 0 || view->len < 0) {
+        PyErr_SetString(PyExc_ValueError, "PyBuffer_FromContiguous: "
+                        "len and view->len must not be negative");
+        return -1;
+    }
+    if (len > view->len) {
+        len = view->len;
+    }
+    if (PyBuffer_IsContiguous(view, fort)) {
+        if (len > 0) {
+            memmove(view->buf, buf, (size_t)len);
+        }
+        return 0;
+    }
+    MbLayout to, from;
+    if (mb_layout_of_view(&to, view, "PyBuffer_FromContiguous") < 0) {
+        return -1;
+    }
+    if (to.itemsize <= 0 || to.nitems * to.itemsize != view->len) {
+        PyErr_SetString(PyExc_ValueError, "PyBuffer_FromContiguous: "
+                        "view->len does not match its shape and itemsize");
+        return -1;
+    }
+    /* Items are read from buf in Fortran index order for 'F', C order for
+       anything else. */
+    int fortran = fort == 'F';
+    mb_layout_contiguous(&from, (char *)buf, &to, fortran ? 'F' : 'C');
+    Py_ssize_t count = len / to.itemsize;
+    if (count < to.nitems || may_overlap(&to, &from)) {
+        copy_items_in_order(&to, &from, count, fortran, 0);
+    }
+    else {
+        mb_layout_copy(&to, &from);
+    }
+    return 0;
+}
+
+/* CPython copies src.itemsize bytes to the destination item with the
+   source's index; raises BufferError where that would reach outside the
+   destination. */
+static int
+check_index_sharing(const MbLayout *dst, const MbLayout *src)
+{
+    if (src->nitems == 0) {
+        return 0;
+    }
+    if (src->itemsize > dst->itemsize) {
+        PyErr_SetString(PyExc_BufferError, "PyObject_CopyData: the "
+                        "source's items are larger than the destination's");
+        return -1;
+    }
+    for (int i = 0; i < dst->ndim; i++) {
+        Py_ssize_t needed = i < src->ndim ? src->shape[i] : 1;
+        if (needed > dst->shape[i]) {
+            PyErr_SetString(PyExc_BufferError, "PyObject_CopyData: the "
+                            "source's shape reaches outside the "
+                            "destination's");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+same_structure(const MbLayout *a, const MbLayout *b)
+{
+    if (a->ndim != b->ndim || a->itemsize != b->itemsize) {
+        return 0;
+    }
+    for (int i = 0; i < a->ndim; i++) {
+        if (a->shape[i] != b->shape[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The element-wise copy of PyObject_CopyData, for views that are not both
+   C- or both Fortran-contiguous. */
+static int
+copy_elementwise(const Py_buffer *dest, const Py_buffer *src)
+{
+    MbLayout to, from;
+    if (mb_layout_of_view(&to, dest, "PyObject_CopyData") < 0
+        || mb_layout_of_view(&from, src, "PyObject_CopyData") < 0) {
+        return -1;
+    }
+    if (same_structure(&to, &from) && !may_overlap(&to, &from)) {
+        mb_layout_copy(&to, &from);
+        return 0;
+    }
+    if (check_index_sharing(&to, &from) < 0) {
+        return -1;
+    }
+    copy_items_in_order(&to, &from, from.nitems, 0, 1);
+    return 0;
+}
+
+int
+PyObject_CopyData(PyObject *dest, PyObject *src)
+{
+    Py_buffer dest_view, src_view;
+    if (dest == NULL || src == NULL) {
+        mb_err_null_argument();
+        return -1;
+    }
+    if (!PyObject_CheckBuffer(dest) || !PyObject_CheckBuffer(src)) {
+        PyErr_SetString(PyExc_TypeError, "both destination and source must "
+                        "be bytes-like objects");
+        return -1;
+    }
+    if (PyObject_GetBuffer(dest, &dest_view, PyBUF_FULL) != 0) {
+        return -1;
+    }
+    if (PyObject_GetBuffer(src, &src_view, PyBUF_FULL_RO) != 0) {
+        PyBuffer_Release(&dest_view);
+        return -1;
+    }
+    int result = 0;
+    if (dest_view.len < src_view.len) {
+        PyErr_SetString(PyExc_BufferError, "destination is too small to "
+                        "receive data from source");
+        result = -1;
+    }
+    else if ((PyBuffer_IsContiguous(&dest_view, 'C')
+              && PyBuffer_IsContiguous(&src_view, 'C'))
+             || (PyBuffer_IsContiguous(&dest_view, 'F')
+                 && PyBuffer_IsContiguous(&src_view, 'F'))) {
+        if (src_view.len > 0) {
+            memmove(dest_view.buf, src_view.buf, (size_t)src_view.len);
+        }
+    }
+    else {
+        result = copy_elementwise(&dest_view, &src_view);
+    }
+    PyBuffer_Release(&dest_view);
+    PyBuffer_Release(&src_view);
+    return result;
+}

@@ -1,0 +1,307 @@
+/* Struct-module format strings: the parser behind PyBuffer_SizeFromFormat.
+ *
+ * It reads a format as CPython's struct.calcsize does, with CPython's
+ * errors, without allocating and in one pass:
+ * - the format arrives as C bytes and becomes a str first, so invalid UTF-8
+ *   raises UnicodeDecodeError; struct then wants ASCII, so any other
+ *   character raises UnicodeEncodeError (both with CPython's messages);
+ * - a byte-order character is recognised only in the first position;
+ * - whitespace between codes is skipped, but not between a count and its
+ *   code;
+ * - in native mode ('@' or none) each code is aligned to its C type's
+ *   alignment, with no padding at the end of the struct;
+ * - 's' and 'p' take their count as a byte length, 'x' is padding.
+ */
+#include <stdalign.h>
+#include <stdbool.h>
+
+#include "internal.h"
+
+/* --- The tables of sizes ------------------------------------------------------ */
+
+typedef struct {
+    char code;
+    unsigned char size;
+    unsigned char alignment;
+} CodeInfo;
+
+/* Native sizes and alignments: those of the C types, so on LP64 'l' is 8
+   bytes where the standard size is 4. */
+static const CodeInfo native_codes[] = {
+    {'x', 1, 1},
+    {'c', sizeof(char), 1},
+    {'b', sizeof(signed char), 1},
+    {'B', sizeof(unsigned char), 1},
+    {'?', sizeof(bool), alignof(bool)},
+    {'h', sizeof(short), alignof(short)},
+    {'H', sizeof(unsigned short), alignof(unsigned short)},
+    {'i', sizeof(int), alignof(int)},
+    {'I', sizeof(unsigned int), alignof(unsigned int)},
+    {'l', sizeof(long), alignof(long)},
+    {'L', sizeof(unsigned long), alignof(unsigned long)},
+    {'q', sizeof(long long), alignof(long long)},
+    {'Q', sizeof(unsigned long long), alignof(unsigned long long)},
+    {'n', sizeof(Py_ssize_t), alignof(Py_ssize_t)},
+    {'N', sizeof(size_t), alignof(size_t)},
+    {'e', 2, alignof(short)},
+    {'f', sizeof(float), alignof(float)},
+    {'d', sizeof(double), alignof(double)},
+    {'s', 1, 1},
+    {'p', 1, 1},
+    {'P', sizeof(void *), alignof(void *)},
+    {0, 0, 0},
+};
+
+/* Standard sizes ('=', '<', '>', '!'): no alignment, and no 'n', 'N', 'P'. */
+static const CodeInfo standard_codes[] = {
+    {'x', 1, 1}, {'c', 1, 1}, {'b', 1, 1}, {'B', 1, 1}, {'?', 1, 1},
+    {'h', 2, 1}, {'H', 2, 1}, {'i', 4, 1}, {'I', 4, 1}, {'l', 4, 1},
+    {'L', 4, 1}, {'q', 8, 1}, {'Q', 8, 1}, {'e', 2, 1}, {'f', 4, 1},
+    {'d', 8, 1}, {'s', 1, 1}, {'p', 1, 1}, {0, 0, 0},
+};
+
+static const CodeInfo *
+find_code(char byteorder, char c)
+{
+    const CodeInfo *table = byteorder == '@' ? native_codes : standard_codes;
+    for (; table->code != 0; table++) {
+        if (table->code == c) {
+            return table;
+        }
+    }
+    return NULL;
+}
+
+/* --- Checking the text ------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 with the reason and
+   the number of bytes the error covers, following CPython's decoder. */
+static size_t
+utf8_sequence(const unsigned char *s, size_t n, const char **reason,
+              size_t *error_length)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char low = 0x80, high = 0xBF;   /* range of the 2nd byte */
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    }
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        low = c == 0xE0 ? 0xA0 : 0x80;
+        high = c == 0xED ? 0x9F : 0xBF;
+    }
+    else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        low = c == 0xF0 ? 0x90 : 0x80;
+        high = c == 0xF4 ? 0x8F : 0xBF;
+    }
+    else {
+        *reason = "invalid start byte";
+        *error_length = 1;
+        return 0;
+    }
+    for (size_t i = 1; i < need; i++) {
+        if (i >= n) {
+            *reason = "unexpected end of data";
+            *error_length = i;
+            return 0;
+        }
+        unsigned char lo = i == 1 ? low : 0x80, hi = i == 1 ? high : 0xBF;
+        if (s[i] < lo || s[i] > hi) {
+            *reason = "invalid continuation byte";
+            *error_length = i;
+            return 0;
+        }
+    }
+    return need;
+}
+
+/* The code point of the valid UTF-8 sequence of `length` bytes at s. */
+static long
+utf8_code_point(const unsigned char *s, size_t length)
+{
+    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    long c = s[0] & lead_mask[length];
+    for (size_t i = 1; i < length; i++) {
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    return c;
+}
+
+/* Raises what CPython raises when format, as bytes, is not valid UTF-8 or
+   not ASCII; 0 if it is ASCII. */
+static int
+check_ascii(const char *format)
+{
+    const unsigned char *s = (const unsigned char *)format;
+    size_t n = strlen(format);
+    size_t i = 0;
+    Py_ssize_t character = 0;          /* index in code points */
+    Py_ssize_t bad_start = -1, bad_end = -1;
+    long first_bad = 0;
+    while (i < n) {
+        const char *reason = NULL;
+        size_t error_length = 0;
+        size_t length = utf8_sequence(s + i, n - i, &reason, &error_length);
+        if (length == 0) {
+            if (error_length == 1) {
+                PyErr_Format(PyExc_UnicodeDecodeError,
+                             "'utf-8' codec can't decode byte 0x%02x in "
+                             "position %zd: %s", s[i], (Py_ssize_t)i,
+                             reason);
+            }
+            else {
+                PyErr_Format(PyExc_UnicodeDecodeError,
+                             "'utf-8' codec can't decode bytes in position "
+                             "%zd-%zd: %s", (Py_ssize_t)i,
+                             (Py_ssize_t)(i + error_length - 1), reason);
+            }
+            return -1;
+        }
+        if (length > 1) {
+            /* The first run of non-ASCII characters is the one reported. */
+            if (bad_start < 0) {
+                bad_start = character;
+                first_bad = utf8_code_point(s + i, length);
+            }
+            if (bad_end < 0 || bad_end == character) {
+                bad_end = character + 1;
+            }
+        }
+        i += length;
+        character++;
+    }
+    if (bad_start < 0) {
+        return 0;
+    }
+    if (bad_end - bad_start > 1) {
+        PyErr_Format(PyExc_UnicodeEncodeError,
+                     "'ascii' codec can't encode characters in position "
+                     "%zd-%zd: ordinal not in range(128)", bad_start,
+                     bad_end - 1);
+    }
+    else {
+        char shown[16];
+        if (first_bad < 0x100) {
+            snprintf(shown, sizeof(shown), "\\x%02x", (unsigned)first_bad);
+        }
+        else if (first_bad < 0x10000) {
+            snprintf(shown, sizeof(shown), "\\u%04x", (unsigned)first_bad);
+        }
+        else {
+            snprintf(shown, sizeof(shown), "\\U%08x", (unsigned)first_bad);
+        }
+        PyErr_Format(PyExc_UnicodeEncodeError,
+                     "'ascii' codec can't encode character '%s' in "
+                     "position %zd: ordinal not in range(128)", shown,
+                     bad_start);
+    }
+    return -1;
+}
+
+/* --- Walking the codes ------------------------------------------------------- */
+
+static int
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
+           || c == '\f';
+}
+
+static int
+struct_error(const char *message)
+{
+    PyErr_SetString(MbExc_StructError, message);
+    return -1;
+}
+
+int
+MbFormat_Start(MbFormatParser *parser, const char *format)
+{
+    if (parser == NULL || format == NULL) {
+        mb_err_null_argument();
+        return -1;
+    }
+    if (check_ascii(format) < 0) {
+        return -1;
+    }
+    parser->byteorder = '@';
+    if (strchr("@=<>!", format[0]) != NULL && format[0] != '\0') {
+        parser->byteorder = format[0];
+        format++;
+    }
+    parser->next = format;
+    parser->size = 0;
+    return 0;
+}
+
+int
+MbFormat_Next(MbFormatParser *parser, MbFormatCode *code)
+{
+    const char *s = parser->next;
+    while (is_space(*s)) {
+        s++;
+    }
+    if (*s == '\0') {
+        parser->next = s;
+        return 0;
+    }
+    Py_ssize_t count = 1;
+    if (*s >= '0' && *s <= '9') {
+        count = 0;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            int digit = *s - '0';
+            if (count > (PY_SSIZE_T_MAX - digit) / 10) {
+                return struct_error("total struct size too long");
+            }
+            count = count * 10 + digit;
+        }
+        if (*s == '\0') {
+            return struct_error("repeat count given without format "
+                                "specifier");
+        }
+    }
+    const CodeInfo *info = find_code(parser->byteorder, *s);
+    if (info == NULL) {
+        return struct_error("bad char in struct format");
+    }
+    Py_ssize_t offset = parser->size;
+    Py_ssize_t alignment = parser->byteorder == '@' ? info->alignment : 1;
+    Py_ssize_t padding = (alignment - offset % alignment) % alignment;
+    if (padding > PY_SSIZE_T_MAX - offset) {
+        return struct_error("total struct size too long");
+    }
+    offset += padding;
+    if (count > (PY_SSIZE_T_MAX - offset) / info->size) {
+        return struct_error("total struct size too long");
+    }
+    code->code = *s;
+    code->count = count;
+    code->itemsize = (*s == 's' || *s == 'p') ? count : info->size;
+    code->nitems = *s == 'x' ? 0 : (*s == 's' || *s == 'p') ? 1 : count;
+    code->alignment = alignment;
+    code->padding = padding;
+    code->offset = offset;
+    code->size = count * info->size;
+    parser->size = offset + code->size;
+    parser->next = s + 1;
+    return 1;
+}
+
+Py_ssize_t
+PyBuffer_SizeFromFormat(const char *format)
+{
+    MbFormatParser parser;
+    MbFormatCode code;
+    int result;
+    if (MbFormat_Start(&parser, format) < 0) {
+        return -1;
+    }
+    while ((result = MbFormat_Next(&parser, &code)) > 0) {
+    }
+    return result < 0 ? -1 : parser.size;
+}

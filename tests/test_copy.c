@@ -1,0 +1,532 @@
+/* PyBuffer_ToContiguous, PyBuffer_FromContiguous and PyObject_CopyData:
+ * randomized layouts checked byte for byte against a reference copy written
+ * here, and the cases where minibuf defines what CPython leaves undefined. */
+#include "testutil.h"
+
+/* --- Random layouts and the reference copy --------------------------------------- */
+
+#define ARENA 8192
+
+typedef struct {
+    int ndim;
+    Py_ssize_t itemsize;
+    Py_ssize_t shape[4];
+    Py_ssize_t strides[4];
+    Py_ssize_t offset;        /* of the first item in the arena */
+    Py_ssize_t nitems;
+} Shape;
+
+static unsigned long long seed = 12345;
+
+static unsigned
+rnd(unsigned bound)
+{
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((seed >> 33) % bound);
+}
+
+/* A random strided layout that fits in the arena: dimensions stored in a
+   random order, with padding and sometimes backwards. */
+static void
+random_layout(Shape *s, int ndim, Py_ssize_t itemsize, const Py_ssize_t *shape)
+{
+    int order[4] = {0, 1, 2, 3};
+    s->ndim = ndim;
+    s->itemsize = itemsize;
+    s->nitems = 1;
+    for (int i = 0; i < ndim; i++) {
+        s->shape[i] = shape[i];
+        s->nitems *= shape[i];
+    }
+    for (int i = ndim - 1; i > 0; i--) {
+        int j = (int)rnd((unsigned)i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    Py_ssize_t step = itemsize + (rnd(3) == 0 ? (Py_ssize_t)rnd(5) : 0);
+    Py_ssize_t low = 0;
+    for (int k = 0; k < ndim; k++) {
+        int i = order[k];
+        Py_ssize_t stride = rnd(5) == 0 ? -step : step;
+        s->strides[i] = stride;
+        if (stride < 0) {
+            low += stride * (shape[i] > 0 ? shape[i] - 1 : 0);
+        }
+        step = step * (shape[i] > 0 ? shape[i] : 1) + (rnd(3) == 0 ? 3 : 0);
+    }
+    s->offset = 64 - low;
+}
+
+static Py_buffer
+as_view(const Shape *s, char *arena)
+{
+    Py_buffer view;
+    memset(&view, 0, sizeof(view));
+    view.buf = arena + s->offset;
+    view.itemsize = s->itemsize;
+    view.len = s->nitems * s->itemsize;
+    view.ndim = s->ndim;
+    view.shape = (Py_ssize_t *)s->shape;
+    view.strides = (Py_ssize_t *)s->strides;
+    return view;
+}
+
+/* The byte offset of the t-th item in C (or Fortran) index order. */
+static Py_ssize_t
+item_offset(const Shape *s, Py_ssize_t t, int fortran)
+{
+    Py_ssize_t offset = s->offset;
+    for (int k = 0; k < s->ndim; k++) {
+        int i = fortran ? k : s->ndim - 1 - k;
+        offset += (t % s->shape[i]) * s->strides[i];
+        t /= s->shape[i];
+    }
+    return offset;
+}
+
+static void
+fill_arena(char *arena)
+{
+    for (int i = 0; i < ARENA; i++) {
+        arena[i] = (char)rnd(256);
+    }
+}
+
+static void
+random_shape(int *ndim, Py_ssize_t *itemsize, Py_ssize_t *shape)
+{
+    static const Py_ssize_t itemsizes[] = {1, 2, 3, 4, 8, 16};
+    *ndim = (int)rnd(5);
+    *itemsize = itemsizes[rnd(6)];
+    for (int i = 0; i < *ndim; i++) {
+        shape[i] = (Py_ssize_t)rnd(6);
+    }
+}
+
+START_TEST(test_to_contiguous_matches_reference)
+{
+    static char arena[ARENA];
+    char out[ARENA], expected[ARENA];
+    for (int round = 0; round < 3000; round++) {
+        int ndim;
+        Py_ssize_t itemsize, shape[4];
+        Shape s;
+        random_shape(&ndim, &itemsize, shape);
+        random_layout(&s, ndim, itemsize, shape);
+        fill_arena(arena);
+        Py_buffer view = as_view(&s, arena);
+        const char orders[] = "CFA";
+        for (int o = 0; o < 3; o++) {
+            /* 'A' copies a Fortran-contiguous view as it lies. */
+            int fortran = orders[o] == 'F'
+                          || (orders[o] == 'A'
+                              && !PyBuffer_IsContiguous(&view, 'C')
+                              && PyBuffer_IsContiguous(&view, 'F'));
+            for (Py_ssize_t t = 0; t < s.nitems; t++) {
+                memcpy(expected + t * itemsize,
+                       arena + item_offset(&s, t, fortran),
+                       (size_t)itemsize);
+            }
+            ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, view.len,
+                                                   orders[o]), 0);
+            ck_assert_msg(memcmp(out, expected, (size_t)view.len) == 0,
+                          "round %d order %c", round, orders[o]);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_from_contiguous_matches_reference)
+{
+    static char arena[ARENA], expected[ARENA];
+    char in[ARENA];
+    for (int round = 0; round < 3000; round++) {
+        int ndim;
+        Py_ssize_t itemsize, shape[4];
+        Shape s;
+        random_shape(&ndim, &itemsize, shape);
+        random_layout(&s, ndim, itemsize, shape);
+        fill_arena(arena);
+        for (int i = 0; i < ARENA; i++) {
+            in[i] = (char)rnd(256);
+        }
+        Py_buffer view = as_view(&s, arena);
+        char fort = "CFA"[rnd(3)];
+        /* Sometimes fewer bytes than the view holds, not a whole item. */
+        Py_ssize_t len = rnd(3) == 0 ? (Py_ssize_t)rnd((unsigned)view.len + 1)
+                                     : view.len;
+        memcpy(expected, arena, ARENA);
+        if (PyBuffer_IsContiguous(&view, fort)) {
+            memcpy(expected + s.offset, in, (size_t)len);
+        }
+        else {
+            for (Py_ssize_t t = 0; t < len / itemsize; t++) {
+                memcpy(expected + item_offset(&s, t, fort == 'F'),
+                       in + t * itemsize, (size_t)itemsize);
+            }
+        }
+        ck_assert_int_eq(PyBuffer_FromContiguous(&view, in, len, fort), 0);
+        ck_assert_msg(memcmp(arena, expected, ARENA) == 0,
+                      "round %d fort %c len %zd", round, fort, len);
+    }
+}
+END_TEST
+
+/* An exporter that hands out a fixed layout of its arena, for CopyData. */
+typedef struct {
+    PyObject_HEAD
+    Py_buffer layout;
+} Fixed;
+
+static int
+fixed_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    (void)flags;
+    *view = ((Fixed *)self)->layout;
+    view->obj = Py_NewRef(self);
+    return 0;
+}
+
+static PyBufferProcs fixed_procs = {fixed_getbuffer, NULL};
+
+static PyTypeObject FixedType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "test.Fixed",
+    .tp_basicsize = sizeof(Fixed),
+    .tp_as_buffer = &fixed_procs,
+};
+
+static PyObject *
+new_fixed(Py_buffer layout)
+{
+    Fixed *f = PyObject_New(Fixed, &FixedType);
+    ck_assert_ptr_nonnull(f);
+    f->layout = layout;
+    return (PyObject *)f;
+}
+
+START_TEST(test_copy_data_matches_reference)
+{
+    static char src_arena[ARENA], dst_arena[ARENA], expected[ARENA];
+    for (int round = 0; round < 2000; round++) {
+        int ndim;
+        Py_ssize_t itemsize, shape[4];
+        Shape from, to;
+        random_shape(&ndim, &itemsize, shape);
+        random_layout(&from, ndim, itemsize, shape);
+        random_layout(&to, ndim, itemsize, shape);
+        fill_arena(src_arena);
+        fill_arena(dst_arena);
+        memcpy(expected, dst_arena, ARENA);
+        for (Py_ssize_t t = 0; t < from.nitems; t++) {
+            memcpy(expected + item_offset(&to, t, 0),
+                   src_arena + item_offset(&from, t, 0), (size_t)itemsize);
+        }
+        PyObject *dest = new_fixed(as_view(&to, dst_arena));
+        PyObject *src = new_fixed(as_view(&from, src_arena));
+        ck_assert_int_eq(PyObject_CopyData(dest, src), 0);
+        ck_assert_msg(memcmp(dst_arena, expected, ARENA) == 0, "round %d",
+                      round);
+        Py_DECREF(dest);
+        Py_DECREF(src);
+    }
+}
+END_TEST
+
+START_TEST(test_copies_do_not_allocate)
+{
+    static char arena[ARENA];
+    char out[ARENA];
+    Py_ssize_t shape[] = {5, 4, 3};
+    Shape s;
+    random_layout(&s, 3, 8, shape);
+    Py_buffer view = as_view(&s, arena);
+    view.strides[2] = 8 * 5 * 4;       /* certainly not contiguous */
+    view.strides[0] = 8;
+    view.strides[1] = 8 * 5;
+    view.buf = arena;
+    MbStats before, after;
+    MbStats_Get(&before);
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, view.len, 'C'), 0);
+    ck_assert_int_eq(PyBuffer_FromContiguous(&view, out, view.len, 'C'), 0);
+    ck_assert_int_eq(PyBuffer_FromContiguous(&view, out, 40, 'F'), 0);
+    MbStats_Get(&after);
+    ck_assert_int_eq(after.allocations, before.allocations);
+}
+END_TEST
+
+/* --- CPython's rules and minibuf's answers to the undefined ------------------- */
+
+static char memory[256];
+
+START_TEST(test_to_contiguous_length_rules)
+{
+    Py_ssize_t shape[] = {4}, strides[] = {2};
+    Py_buffer v;
+    memset(&v, 0, sizeof(v));
+    v.buf = memory;
+    v.len = 4;
+    v.itemsize = 1;
+    v.ndim = 1;
+    v.shape = shape;
+    v.strides = strides;
+    char out[16];
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 3, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: len != view->len");
+    v.len = -4;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, -4, 'C'), -1);
+    assert_error(PyExc_ValueError,
+                 "PyBuffer_ToContiguous: len must not be negative");
+    v.len = 2;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 2, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: the view's shape "
+                 "needs more than len bytes");
+    ck_assert_int_eq(PyBuffer_ToContiguous(NULL, &v, 2, 'C'), -1);
+    assert_error(PyExc_SystemError, "null argument to internal routine");
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, NULL, 2, 'C'), -1);
+    assert_error(PyExc_SystemError, "null argument to internal routine");
+}
+END_TEST
+
+START_TEST(test_to_contiguous_of_views_that_cannot_be_described)
+{
+    char out[64];
+    Py_ssize_t strides[] = {2, 1}, big[] = {PY_SSIZE_T_MAX / 2, 4};
+    Py_buffer v;
+    memset(&v, 0, sizeof(v));
+    v.buf = memory;
+    v.itemsize = 1;
+    v.len = 6;
+    v.ndim = 2;
+    v.strides = strides;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 6, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: a view of 2 "
+                 "dimensions needs a shape");
+    v.ndim = 65;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 6, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: number of "
+                 "dimensions must not exceed 64");
+    v.ndim = 2;
+    v.shape = big;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 6, 'C'), -1);
+    assert_error(PyExc_OverflowError, "PyBuffer_ToContiguous: "
+                 "product(shape) * itemsize does not fit in Py_ssize_t");
+}
+END_TEST
+
+START_TEST(test_zero_dim_copies)
+{
+    /* CPython crashes on a 0-d view with an order other than C, F, A;
+       minibuf copies its one item. */
+    char out[4] = {0};
+    Py_buffer v;
+    memset(&v, 0, sizeof(v));
+    memcpy(memory, "zd", 2);
+    v.buf = memory;
+    v.itemsize = 2;
+    v.len = 2;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 2, 'X'), 0);
+    ck_assert_int_eq(memcmp(out, "zd", 2), 0);
+    ck_assert_int_eq(PyBuffer_FromContiguous(&v, "ok", 2, 'X'), 0);
+    ck_assert_int_eq(memcmp(memory, "ok", 2), 0);
+}
+END_TEST
+
+START_TEST(test_from_contiguous_rules)
+{
+    Py_ssize_t shape[] = {3}, strides[] = {2};
+    Py_buffer v;
+    memset(&v, 0, sizeof(v));
+    memset(memory, '.', 8);
+    v.buf = memory;
+    v.len = 3;
+    v.itemsize = 1;
+    v.ndim = 1;
+    v.shape = shape;
+    v.strides = strides;
+    /* Longer input is clamped to view->len. */
+    ck_assert_int_eq(PyBuffer_FromContiguous(&v, "abcdef", 6, 'C'), 0);
+    ck_assert_int_eq(memcmp(memory, "a.b.c.", 6), 0);
+    ck_assert_int_eq(PyBuffer_FromContiguous(&v, "xyz", -1, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_FromContiguous: len and "
+                 "view->len must not be negative");
+    v.len = 5;
+    ck_assert_int_eq(PyBuffer_FromContiguous(&v, "xyz", 5, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_FromContiguous: view->len does "
+                 "not match its shape and itemsize");
+    ck_assert_int_eq(PyBuffer_FromContiguous(NULL, "x", 1, 'C'), -1);
+    assert_error(PyExc_SystemError, "null argument to internal routine");
+    /* CPython reads through NULL strides here; minibuf uses C strides. */
+    Py_ssize_t s22[] = {2, 2};
+    Py_buffer c;
+    memset(&c, 0, sizeof(c));
+    c.buf = memory;
+    c.len = 4;
+    c.itemsize = 1;
+    c.ndim = 2;
+    c.shape = s22;
+    ck_assert_int_eq(PyBuffer_FromContiguous(&c, "1234", 4, 'F'), 0);
+    ck_assert_int_eq(memcmp(memory, "1324", 4), 0);
+}
+END_TEST
+
+START_TEST(test_from_contiguous_overlap_keeps_cpythons_order)
+{
+    /* Reversing in place: items are copied one by one, first to last, as
+       CPython copies them, so later items read already-written bytes. */
+    Py_ssize_t shape[] = {4}, strides[] = {-1};
+    Py_buffer v;
+    memset(&v, 0, sizeof(v));
+    memcpy(memory, "abcd", 4);
+    v.buf = memory + 3;
+    v.len = 4;
+    v.itemsize = 1;
+    v.ndim = 1;
+    v.shape = shape;
+    v.strides = strides;
+    ck_assert_int_eq(PyBuffer_FromContiguous(&v, memory, 4, 'C'), 0);
+    ck_assert_int_eq(memcmp(memory, "abba", 4), 0);
+}
+END_TEST
+
+START_TEST(test_copy_data_index_sharing)
+{
+    /* A 1-D destination takes only the first index of a 2-D source, so
+       CPython writes dest[0] and dest[1] several times; the last copy of
+       its order wins. */
+    memcpy(memory, "abcdef", 6);
+    memset(memory + 100, '.', 8);
+    Py_ssize_t s23[] = {2, 3}, c23[] = {3, 1};
+    Py_ssize_t s6[] = {6}, st6[] = {1};
+    Py_ssize_t s2[] = {2}, st2[] = {2};
+    Py_buffer src, dst;
+    memset(&src, 0, sizeof(src));
+    src.buf = memory;
+    src.len = 6;
+    src.itemsize = 1;
+    src.ndim = 2;
+    src.shape = s23;
+    src.strides = c23;
+    dst = src;
+    dst.buf = memory + 100;
+    dst.ndim = 1;
+    dst.shape = s6;
+    dst.strides = st6;
+    /* C-contiguous both, so a plain copy: */
+    PyObject *d = new_fixed(dst), *s = new_fixed(src);
+    ck_assert_int_eq(PyObject_CopyData(d, s), 0);
+    ck_assert_int_eq(memcmp(memory + 100, "abcdef", 6), 0);
+    Py_DECREF(d);
+    Py_DECREF(s);
+    /* Strided destination: element-wise with the shared index. */
+    Py_ssize_t st6b[] = {2};
+    memset(memory + 100, '.', 16);
+    dst.strides = st6b;
+    dst.len = 6;
+    d = new_fixed(dst);
+    s = new_fixed(src);
+    ck_assert_int_eq(PyObject_CopyData(d, s), 0);
+    ck_assert_int_eq(memcmp(memory + 100, "a.f.........", 12), 0);
+    Py_DECREF(d);
+    /* A destination too short in a dimension would be written outside. */
+    dst.shape = s2;
+    dst.strides = st2;
+    dst.len = 6;
+    d = new_fixed(dst);
+    src.strides = NULL;
+    src.ndim = 2;
+    Py_ssize_t wide[] = {3, 2};
+    src.shape = wide;
+    Py_DECREF(s);
+    s = new_fixed(src);
+    ck_assert_int_eq(PyObject_CopyData(d, s), -1);
+    assert_error(PyExc_BufferError, "PyObject_CopyData: the source's shape "
+                 "reaches outside the destination's");
+    Py_DECREF(d);
+    Py_DECREF(s);
+}
+END_TEST
+
+START_TEST(test_copy_data_larger_source_items)
+{
+    Py_ssize_t s3[] = {3}, st2[] = {2}, st4[] = {4};
+    Py_buffer src, dst;
+    memset(&src, 0, sizeof(src));
+    src.buf = memory;
+    src.itemsize = 2;
+    src.len = 6;
+    src.ndim = 1;
+    src.shape = s3;
+    src.strides = st4;
+    dst = src;
+    dst.buf = memory + 100;
+    dst.itemsize = 1;
+    dst.len = 6;
+    dst.strides = st2;
+    PyObject *d = new_fixed(dst), *s = new_fixed(src);
+    ck_assert_int_eq(PyObject_CopyData(d, s), -1);
+    assert_error(PyExc_BufferError, "PyObject_CopyData: the source's items "
+                 "are larger than the destination's");
+    Py_DECREF(d);
+    Py_DECREF(s);
+}
+END_TEST
+
+START_TEST(test_copy_data_messages)
+{
+    PyObject *bytes = PyBytes_FromStringAndSize("0123", 4);
+    PyObject *array = PyByteArray_FromStringAndSize("abcdef", 6);
+    PyObject *small = PyByteArray_FromStringAndSize("ab", 2);
+    PyObject *plain = _PyObject_New(&PyBaseObject_Type);
+    ck_assert_int_eq(PyObject_CopyData(array, bytes), 0);
+    ck_assert_int_eq(memcmp(PyByteArray_AS_STRING(array), "0123ef", 6), 0);
+    ck_assert_int_eq(PyObject_CopyData(bytes, array), -1);
+    assert_error(PyExc_BufferError, "Object is not writable.");
+    ck_assert_int_eq(PyObject_CopyData(small, bytes), -1);
+    assert_error(PyExc_BufferError,
+                 "destination is too small to receive data from source");
+    ck_assert_int_eq(((PyByteArrayObject *)small)->ob_exports, 0);
+    ck_assert_int_eq(PyObject_CopyData(plain, bytes), -1);
+    assert_error(PyExc_TypeError,
+                 "both destination and source must be bytes-like objects");
+    ck_assert_int_eq(PyObject_CopyData(array, plain), -1);
+    assert_error(PyExc_TypeError,
+                 "both destination and source must be bytes-like objects");
+    ck_assert_int_eq(PyObject_CopyData(NULL, bytes), -1);
+    assert_error(PyExc_SystemError, "null argument to internal routine");
+    ck_assert_int_eq(PyObject_CopyData(array, array), 0);
+    Py_DECREF(plain);
+    Py_DECREF(small);
+    Py_DECREF(array);
+    Py_DECREF(bytes);
+}
+END_TEST
+
+static Suite *
+copy_suite(void)
+{
+    Suite *s = suite_create("copy");
+    TCase *tc = mb_tcase(s, "randomized");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_to_contiguous_matches_reference);
+    tcase_add_test(tc, test_from_contiguous_matches_reference);
+    tcase_add_test(tc, test_copy_data_matches_reference);
+    tcase_add_test(tc, test_copies_do_not_allocate);
+    tc = mb_tcase(s, "rules");
+    tcase_add_test(tc, test_to_contiguous_length_rules);
+    tcase_add_test(tc, test_to_contiguous_of_views_that_cannot_be_described);
+    tcase_add_test(tc, test_zero_dim_copies);
+    tcase_add_test(tc, test_from_contiguous_rules);
+    tcase_add_test(tc, test_from_contiguous_overlap_keeps_cpythons_order);
+    tcase_add_test(tc, test_copy_data_index_sharing);
+    tcase_add_test(tc, test_copy_data_larger_source_items);
+    tcase_add_test(tc, test_copy_data_messages);
+    return s;
+}
+
+int
+main(void)
+{
+    return mb_run(copy_suite());
+}
