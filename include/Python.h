@@ -24,6 +24,8 @@
 #include "pylifecycle.h"
 #include "bytesobject.h"
 #include "bytearrayobject.h"
+#include "abstract.h"
+#include "bufferobject.h"
 #include "minibuf.h"
 
 #endif /* !Py_PYTHON_H */

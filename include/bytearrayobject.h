@@ -19,8 +19,10 @@ typedef struct {
 PyAPI_DATA(PyTypeObject *const) MbType_ByteArray;
 #define PyByteArray_Type (*MbType_ByteArray)
 
-/* What an empty bytearray exports: a NUL byte, never NULL. */
-PyAPI_DATA(char) _PyByteArray_empty_string[];
+/* What an empty bytearray exports: a NUL byte, never NULL.  Reached
+   through a constant pointer, like the type objects (object.h). */
+PyAPI_DATA(char *const) MbByteArray_EmptyString;
+#define _PyByteArray_empty_string (MbByteArray_EmptyString)
 
 #define PyByteArray_Check(op) PyObject_TypeCheck((op), &PyByteArray_Type)
 #define PyByteArray_CheckExact(op) Py_IS_TYPE((op), &PyByteArray_Type)

@@ -93,4 +93,39 @@ PyAPI_FUNC(void) MbStats_Get(MbStats *stats);
    n = 0 cancels a pending failure. */
 PyAPI_FUNC(void) MbAlloc_FailAt(Py_ssize_t n);
 
+/* --- Debugging stale pointers ----------------------------------------------
+ *
+ * The old buffer protocol's functions release their export before they
+ * return the pointer, so a bytearray may be resized (moving its storage)
+ * while a consumer still holds the old pointer.  With poisoning on, storage
+ * that a bytearray frees or moves is overwritten with MB_POISON_BYTE and
+ * quarantined for a while instead of being freed, so a stale read shows the
+ * pattern even without a sanitizer.  Off by default; switched on by
+ * MbDebug_SetPoison(1) or by MINIBUF_POISON=1 in the environment.  When off
+ * it costs one test of a flag per free.
+ */
+#define MB_POISON_BYTE 0xDD
+
+PyAPI_FUNC(void) MbDebug_SetPoison(int on);
+
+/* --- Python 2 exporters of the old protocol ----------------------------------
+ *
+ * Objects that fill only Python 2's segment slots, to study the old
+ * protocol with.  All return new references, or NULL with an exception.
+ *
+ * MbSegments_New: a writable object of nsegments segments (copies of
+ * lengths[i] bytes at data[i]) with all four slots; asking for a segment
+ * that does not exist raises SystemError "accessing non-existent buffer
+ * segment".
+ * MbLegacyReadOnly_New: one read-only segment: bf_getreadbuffer and
+ * bf_getsegcount only.
+ * MbLegacyChar_New: one segment of character data: bf_getcharbuffer and
+ * bf_getsegcount only.
+ */
+PyAPI_FUNC(PyObject *) MbSegments_New(Py_ssize_t nsegments,
+                                      const char *const *data,
+                                      const Py_ssize_t *lengths);
+PyAPI_FUNC(PyObject *) MbLegacyReadOnly_New(const char *data, Py_ssize_t len);
+PyAPI_FUNC(PyObject *) MbLegacyChar_New(const char *data, Py_ssize_t len);
+
 #endif /* !MINIBUF_H */

@@ -57,11 +57,25 @@ typedef struct {
 typedef void (*destructor)(PyObject *);
 typedef void (*freefunc)(void *);
 
+/* Python 2's segment slots (old-buffer-protocol.txt, and
+   Objects/abstract.c of 2.7): a segment count with the total length, and
+   for each segment a pointer and its length (or -1 with an exception). */
+typedef Py_ssize_t (*readbufferproc)(PyObject *, Py_ssize_t, void **);
+typedef Py_ssize_t (*writebufferproc)(PyObject *, Py_ssize_t, void **);
+typedef Py_ssize_t (*segcountproc)(PyObject *, Py_ssize_t *);
+typedef Py_ssize_t (*charbufferproc)(PyObject *, Py_ssize_t, char **);
+
 /* The slots of the buffer protocols.  CPython 3's two slots come first, so
-   CPython 3's positional initializers compile. */
+   CPython 3's positional initializers compile; Python 2's four follow (set
+   them by name: Python 2 put them first).  A type with bf_getbuffer is
+   served by the new protocol only. */
 typedef struct {
     getbufferproc bf_getbuffer;
     releasebufferproc bf_releasebuffer;
+    readbufferproc bf_getreadbuffer;
+    writebufferproc bf_getwritebuffer;
+    segcountproc bf_getsegcount;
+    charbufferproc bf_getcharbuffer;
 } PyBufferProcs;
 
 /* A subset of CPython's type object, with CPython's field names and in
@@ -89,6 +103,12 @@ struct _typeobject {
 #define Py_TPFLAGS_BASE_EXC_SUBCLASS (1UL << 30)
 #define Py_TPFLAGS_TYPE_SUBCLASS (1UL << 31)
 #define Py_TPFLAGS_DEFAULT Py_TPFLAGS_HAVE_VERSION_TAG
+
+/* Python 2's buffer flags, so that Python 2 code compiles: minibuf looks at
+   the slots themselves (as 2.7's old-protocol functions did), so they are
+   0. */
+#define Py_TPFLAGS_HAVE_GETCHARBUFFER 0
+#define Py_TPFLAGS_HAVE_NEWBUFFER 0
 
 PyAPI_DATA(PyTypeObject *const) MbType_Type;
 PyAPI_DATA(PyTypeObject *const) MbType_BaseObject;

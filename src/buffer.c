@@ -8,10 +8,11 @@
  *   reference are still in place, then clears view->obj and drops the
  *   reference.  A view whose obj is NULL is left alone, so a second release
  *   does nothing.
- * - Exports are counted for MbStats at the outermost PyObject_GetBuffer of a
- *   thread only: an exporter that redirects a request to another exporter
- *   calls PyObject_GetBuffer on the consumer's view, and that view is
- *   released once.
+ * - Exports are counted for MbStats where the library calls bf_getbuffer
+ *   (mb_call_getbuffer), at the outermost call of a thread only: an
+ *   exporter that redirects a request to another exporter calls
+ *   PyObject_GetBuffer on the consumer's view, and that view is released
+ *   once.
  *
  * Where CPython reads through NULL, minibuf is defined: a NULL object gets
  * SystemError "null argument to internal routine", a NULL view in
@@ -34,28 +35,33 @@ PyObject_CheckBuffer(PyObject *obj)
 }
 
 int
+mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+{
+    getbuffer_depth++;
+    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    getbuffer_depth--;
+    if (result == 0 && getbuffer_depth == 0 && view != NULL
+        && view->obj != NULL) {
+        mb_count_export(1);
+    }
+    return result;
+}
+
+int
 PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
 {
     if (obj == NULL) {
         mb_err_null_argument();
         return -1;
     }
-    PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
-    if (procs == NULL || procs->bf_getbuffer == NULL) {
+    if (!PyObject_CheckBuffer(obj)) {
         PyErr_Format(PyExc_TypeError,
                      "a bytes-like object is required, not '%.100s'",
                      Py_TYPE(obj)->tp_name);
         return -1;
     }
-    getbuffer_depth++;
-    int result = procs->bf_getbuffer(obj, view, flags);
-    getbuffer_depth--;
-    if (result == 0) {
-        if (getbuffer_depth == 0 && view != NULL && view->obj != NULL) {
-            mb_count_export(1);
-        }
-    }
-    else if (!PyErr_Occurred()) {
+    int result = mb_call_getbuffer(obj, view, flags);
+    if (result != 0 && !PyErr_Occurred()) {
         PyErr_Format(PyExc_SystemError,
                      "bf_getbuffer of '%.100s' failed without setting an "
                      "exception", Py_TYPE(obj)->tp_name);

@@ -11,10 +11,13 @@
  * - A bytearray deallocated with exports still counted (possible only when
  *   a consumer dropped view->obj without releasing) reports it through
  *   PyErr_Print, as CPython does.
+ * - Storage that moves or dies goes through mb_release_storage, so that the
+ *   poison setting can show stale pointers into it (minibuf.h).
  */
 #include "internal.h"
 
-char _PyByteArray_empty_string[] = "";
+static char empty_string[] = "";
+char *const MbByteArray_EmptyString = empty_string;
 
 static int
 bytearray_getbuffer(PyObject *self, Py_buffer *view, int flags)
@@ -52,7 +55,7 @@ bytearray_dealloc(PyObject *self)
                         "deallocated bytearray object has exported buffers");
         PyErr_Print();
     }
-    PyObject_Free(array->ob_bytes);
+    mb_release_storage(array->ob_bytes, (size_t)array->ob_alloc);
     Py_TYPE(self)->tp_free(self);
 }
 
@@ -157,7 +160,7 @@ PyByteArray_Resize(PyObject *self, Py_ssize_t len)
         if (kept > 0) {
             memcpy(bytes, array->ob_start, (size_t)kept);
         }
-        PyObject_Free(array->ob_bytes);
+        mb_release_storage(array->ob_bytes, (size_t)array->ob_alloc);
         array->ob_bytes = array->ob_start = bytes;
         array->ob_alloc = alloc;
     }

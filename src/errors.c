@@ -8,8 +8,9 @@
  * - PyErr_Fetch moves both references out to the caller; PyErr_Restore
  *   takes ownership of what it is given.
  * - Exception instances are minibuf-private objects holding the message
- *   text; instances of heap exception types hold a reference to their type
- *   (object.c).
+ *   text as str() of the exception shows it (for a KeyError, the repr() of
+ *   the key, as CPython prints it); instances of heap exception types hold
+ *   a reference to their type (object.c).
  */
 #include "internal.h"
 
@@ -166,6 +167,46 @@ PyErr_SetNone(PyObject *type)
     PyErr_Restore(type, NULL, NULL);
 }
 
+/* The text of `message` as Python's repr() writes a str: in quotes, with
+   backslash escapes for the quote, the backslash and control characters.
+   Other bytes are kept as they are (non-ASCII text is assumed printable).
+   A PyMem block, or NULL. */
+static char *
+python_repr(const char *message, size_t length, size_t *repr_length)
+{
+    if (length > ((size_t)PY_SSIZE_T_MAX - 3) / 4) {
+        return NULL;
+    }
+    char quote = memchr(message, '\'', length) != NULL
+                 && memchr(message, '"', length) == NULL ? '"' : '\'';
+    char *out = PyMem_Malloc(4 * length + 3);
+    if (out == NULL) {
+        return NULL;
+    }
+    size_t n = 0;
+    out[n++] = quote;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)message[i];
+        if (c == (unsigned char)quote || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)c;
+        }
+        else if (c == '\t' || c == '\n' || c == '\r') {
+            out[n++] = '\\';
+            out[n++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+        }
+        else if (c < 0x20 || c == 0x7f) {
+            n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
+        }
+        else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n++] = quote;
+    *repr_length = n;
+    return out;
+}
+
 void
 mb_err_set(PyObject *type, const char *message, size_t length)
 {
@@ -176,13 +217,26 @@ mb_err_set(PyObject *type, const char *message, size_t length)
     if (!check_exception_type(type)) {
         return;
     }
+    /* str() of a KeyError is the repr() of its key. */
+    char *repr = NULL;
+    if (PyType_IsSubtype((PyTypeObject *)type,
+                         (PyTypeObject *)PyExc_KeyError)) {
+        repr = python_repr(message, length, &length);
+        if (repr == NULL) {
+            PyErr_NoMemory();
+            return;
+        }
+        message = repr;
+    }
     if (length > (size_t)PY_SSIZE_T_MAX - sizeof(ExceptionObject) - 1) {
+        PyMem_Free(repr);
         PyErr_NoMemory();
         return;
     }
     ExceptionObject *exc = PyObject_Malloc(sizeof(ExceptionObject)
                                            + length + 1);
     if (exc == NULL) {
+        PyMem_Free(repr);
         PyErr_NoMemory();
         return;
     }
@@ -190,6 +244,7 @@ mb_err_set(PyObject *type, const char *message, size_t length)
     exc->length = length;
     memcpy(exc->message, message, length);
     exc->message[length] = '\0';
+    PyMem_Free(repr);
     Py_INCREF(type);
     PyErr_Restore(type, (PyObject *)exc, NULL);
 }

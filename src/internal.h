@@ -34,6 +34,24 @@ MB_HIDDEN extern PyTypeObject mb_object_type;
 void mb_count_object(Py_ssize_t delta);
 void mb_count_export(Py_ssize_t delta);
 
+/* Give back storage whose old contents a consumer may still be reading
+   through a stale pointer (a bytearray's, when it moves or dies).  With the
+   poison setting on (MbDebug_SetPoison, MINIBUF_POISON=1), the bytes are
+   overwritten with MB_POISON_BYTE and kept in a small quarantine instead of
+   being freed at once, so a stale read shows the pattern.  Assumption: ptr
+   came from PyObject_Malloc and holds size bytes. */
+void mb_release_storage(void *ptr, size_t size);
+
+/* Free what the poison setting has kept back (at Py_Finalize). */
+void mb_flush_quarantine(void);
+
+/* --- The protocol (buffer.c) ---------------------------------------------- */
+
+/* Call obj's bf_getbuffer and count the export (PyObject_GetBuffer without
+   its checks, for the callers CPython lets call the slot directly).
+   Assumption: the slot exists. */
+int mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags);
+
 /* --- Exceptions (errors.c) ------------------------------------------------- */
 
 /* Set type with a message that is already formatted; never fails (falls

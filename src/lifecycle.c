@@ -2,8 +2,8 @@
  *
  * The built-in types are complete in their static definitions, so starting
  * the runtime only records that it was started.  Finalizing clears the
- * calling thread's error indicator; objects a program still holds stay
- * valid.
+ * calling thread's error indicator and frees the storage the poison setting
+ * kept back; objects a program still holds stay valid.
  */
 #include "internal.h"
 
@@ -26,6 +26,7 @@ int
 Py_FinalizeEx(void)
 {
     PyErr_Clear();
+    mb_flush_quarantine();
     initialized = 0;
     return 0;
 }

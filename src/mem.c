@@ -174,3 +174,55 @@ PyObject_Free(void *ptr)
 {
     counted_free(ptr);
 }
+
+/* --- Poisoning storage that may be read through stale pointers ------------- */
+
+/* Blocks kept back from free while poisoned; the oldest is freed when a new
+   one arrives, and all of them at Py_Finalize. */
+#define QUARANTINE_SIZE 16
+
+static _Atomic int poison = -1;     /* -1: not yet read from MINIBUF_POISON */
+static _Atomic(void *) quarantine[QUARANTINE_SIZE];
+static _Atomic unsigned quarantine_next;
+
+void
+MbDebug_SetPoison(int on)
+{
+    atomic_store_explicit(&poison, on != 0, memory_order_relaxed);
+}
+
+static int
+poison_on(void)
+{
+    int on = atomic_load_explicit(&poison, memory_order_relaxed);
+    if (on < 0) {
+        const char *setting = getenv("MINIBUF_POISON");
+        on = setting != NULL && setting[0] != '\0' && setting[0] != '0';
+        atomic_store_explicit(&poison, on, memory_order_relaxed);
+    }
+    return on;
+}
+
+void
+mb_release_storage(void *ptr, size_t size)
+{
+    if (ptr == NULL) {
+        return;
+    }
+    if (!poison_on()) {
+        counted_free(ptr);
+        return;
+    }
+    memset(ptr, MB_POISON_BYTE, size);
+    atomic_fetch_sub_explicit(&live_allocations, 1, memory_order_relaxed);
+    unsigned slot = atomic_fetch_add(&quarantine_next, 1) % QUARANTINE_SIZE;
+    free(atomic_exchange(&quarantine[slot], ptr));
+}
+
+void
+mb_flush_quarantine(void)
+{
+    for (int i = 0; i < QUARANTINE_SIZE; i++) {
+        free(atomic_exchange(&quarantine[i], NULL));
+    }
+}

@@ -8,9 +8,10 @@
  *   zero was never given PyObject_HEAD_INIT, and the process stops with a
  *   message rather than free static memory, as CPython does.
  * - PyType_Ready copies what a type leaves empty from its base, including the
- *   buffer slots, as CPython 3.11 does: a type with its own PyBufferProcs
- *   table gets the base's slots written into the empty entries of that
- *   table; a type without a table shares the base's.
+ *   buffer slots, as CPython 3.11 does (and 2.7 did for its four slots): a
+ *   type with its own PyBufferProcs table gets the base's slots written
+ *   into the empty entries of that table; a type without a table shares the
+ *   base's.
  */
 #include "internal.h"
 
@@ -79,12 +80,17 @@ inherit_buffer_slots(PyTypeObject *type, const PyTypeObject *base)
         type->tp_as_buffer = base->tp_as_buffer;
         return;
     }
-    if (mine->bf_getbuffer == NULL) {
-        mine->bf_getbuffer = theirs->bf_getbuffer;
+#define INHERIT_SLOT(slot)              \
+    if (mine->slot == NULL) {           \
+        mine->slot = theirs->slot;      \
     }
-    if (mine->bf_releasebuffer == NULL) {
-        mine->bf_releasebuffer = theirs->bf_releasebuffer;
-    }
+    INHERIT_SLOT(bf_getbuffer)
+    INHERIT_SLOT(bf_releasebuffer)
+    INHERIT_SLOT(bf_getreadbuffer)
+    INHERIT_SLOT(bf_getwritebuffer)
+    INHERIT_SLOT(bf_getsegcount)
+    INHERIT_SLOT(bf_getcharbuffer)
+#undef INHERIT_SLOT
 }
 
 /* Assumption: base is ready. */

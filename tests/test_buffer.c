@@ -186,7 +186,7 @@ START_TEST(test_get_buffer_of_null_is_system_error)
     assert_error(PyExc_SystemError, "null argument to internal routine");
     PyErr_SetString(PyExc_KeyError, "pending");
     ck_assert_int_eq(PyObject_GetBuffer(NULL, &view, 0), -1);
-    assert_error(PyExc_KeyError, "pending");
+    assert_error(PyExc_KeyError, "'pending'");
 }
 END_TEST
 

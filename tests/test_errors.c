@@ -162,6 +162,26 @@ START_TEST(test_format_long_message)
 }
 END_TEST
 
+/* CPython prints a KeyError's key with repr(). */
+START_TEST(test_key_error_message_is_the_repr_of_the_key)
+{
+    PyErr_SetString(PyExc_KeyError, "plain");
+    assert_error(PyExc_KeyError, "'plain'");
+    PyErr_SetString(PyExc_KeyError, "it's");
+    assert_error(PyExc_KeyError, "\"it's\"");
+    PyErr_SetString(PyExc_KeyError, "both ' and \"");
+    assert_error(PyExc_KeyError, "'both \\' and \"'");
+    PyErr_Format(PyExc_KeyError, "tab\tnew\nback\\bell\a%c", 0x7f);
+    assert_error(PyExc_KeyError, "'tab\\tnew\\nback\\\\bell\\x07\\x7f'");
+    PyErr_SetString(PyExc_KeyError, "");
+    assert_error(PyExc_KeyError, "''");
+    PyErr_SetNone(PyExc_KeyError);
+    assert_error(PyExc_KeyError, "");
+    PyErr_SetString(PyExc_LookupError, "not a KeyError");
+    assert_error(PyExc_LookupError, "not a KeyError");
+}
+END_TEST
+
 START_TEST(test_fetch_and_restore)
 {
     PyObject *type, *value, *traceback;
@@ -379,7 +399,7 @@ START_TEST(test_indicator_is_per_thread)
         ck_assert_int_eq(pthread_join(threads[i], &failure), 0);
         ck_assert_msg(failure == NULL, "%s", (const char *)failure);
     }
-    assert_error(PyExc_KeyError, "main thread");
+    assert_error(PyExc_KeyError, "'main thread'");
 }
 END_TEST
 
@@ -395,6 +415,7 @@ errors_suite(void)
     tcase_add_test(tc, test_set_string_and_occurred);
     tcase_add_test(tc, test_set_none_has_no_message);
     tcase_add_test(tc, test_setting_a_non_exception_is_system_error);
+    tcase_add_test(tc, test_key_error_message_is_the_repr_of_the_key);
     tcase_add_test(tc, test_fetch_and_restore);
     tcase_add_test(tc, test_restore_null_type_drops_value);
     tcase_add_test(tc, test_matches_is_subclass_aware);

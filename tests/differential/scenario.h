@@ -151,8 +151,8 @@ exporter_releasebuffer(PyObject *self, Py_buffer *view)
 }
 
 static PyBufferProcs exporter_as_buffer = {
-    exporter_getbuffer,
-    exporter_releasebuffer,
+    .bf_getbuffer = exporter_getbuffer,
+    .bf_releasebuffer = exporter_releasebuffer,
 };
 
 static PyTypeObject ExporterType = {
@@ -191,7 +191,7 @@ static PyTypeObject PlainType = {
 };
 
 /* An object whose type has tp_as_buffer with no bf_getbuffer. */
-static PyBufferProcs empty_as_buffer = {NULL, NULL};
+static PyBufferProcs empty_as_buffer = {.bf_getbuffer = NULL};
 
 static PyTypeObject EmptySlotsType = {
     PyVarObject_HEAD_INIT(NULL, 0)
