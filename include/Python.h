@@ -26,6 +26,7 @@
 #include "bytearrayobject.h"
 #include "abstract.h"
 #include "bufferobject.h"
+#include "memoryobject.h"
 #include "minibuf.h"
 
 #endif /* !Py_PYTHON_H */

@@ -10,7 +10,7 @@
 
 typedef struct {
     PyObject_VAR_HEAD
-    Py_hash_t ob_shash;       /* unused, -1; kept for CPython's layout */
+    Py_hash_t ob_shash;       /* the hash once computed, else -1 */
     char ob_sval[1];          /* ob_size bytes and a NUL */
 } PyBytesObject;
 

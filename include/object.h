@@ -56,6 +56,7 @@ typedef struct {
 
 typedef void (*destructor)(PyObject *);
 typedef void (*freefunc)(void *);
+typedef Py_hash_t (*hashfunc)(PyObject *);
 
 /* Python 2's segment slots (old-buffer-protocol.txt, and
    Objects/abstract.c of 2.7): a segment count with the total length, and
@@ -87,6 +88,7 @@ struct _typeobject {
     Py_ssize_t tp_basicsize;      /* size of an instance */
     Py_ssize_t tp_itemsize;       /* size of each item of a var object */
     destructor tp_dealloc;
+    hashfunc tp_hash;             /* NULL: inherited (object: by identity) */
     PyBufferProcs *tp_as_buffer;
     unsigned long tp_flags;
     const char *tp_doc;
@@ -229,6 +231,15 @@ _Py_XNewRef(PyObject *obj)
     return obj;
 }
 #define Py_XNewRef(obj) _Py_XNewRef(_PyObject_CAST(obj))
+
+/* The hash of an object, through its type's tp_hash; -1 with an exception
+   if it cannot be hashed.  Objects hash by identity unless their type says
+   otherwise; bytes and read-only byte memoryviews hash their contents as
+   CPython does with PYTHONHASHSEED=0. */
+PyAPI_FUNC(Py_hash_t) PyObject_Hash(PyObject *obj);
+
+/* The tp_hash of unhashable types: TypeError "unhashable type: 'T'". */
+PyAPI_FUNC(Py_hash_t) PyObject_HashNotImplemented(PyObject *obj);
 
 /* Fill in the inherited parts of a type and mark it ready.  0 on success,
    -1 with an exception set. */

@@ -64,6 +64,7 @@ static PyTypeObject bytearray_type = {
     .tp_name = "bytearray",
     .tp_basicsize = sizeof(PyByteArrayObject),
     .tp_dealloc = bytearray_dealloc,
+    .tp_hash = PyObject_HashNotImplemented,
     .tp_as_buffer = &bytearray_as_buffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
     .tp_doc = "A mutable sequence of bytes.",

@@ -18,6 +18,17 @@ bytes_getbuffer(PyObject *self, Py_buffer *view, int flags)
                              Py_SIZE(self), 1, flags);
 }
 
+/* The contents' hash, kept in ob_shash once computed. */
+static Py_hash_t
+bytes_hash(PyObject *self)
+{
+    PyBytesObject *op = (PyBytesObject *)self;
+    if (op->ob_shash == -1) {
+        op->ob_shash = mb_hash_bytes(op->ob_sval, Py_SIZE(op));
+    }
+    return op->ob_shash;
+}
+
 static PyBufferProcs bytes_as_buffer = {
     .bf_getbuffer = bytes_getbuffer,
 };
@@ -34,6 +45,7 @@ static PyTypeObject bytes_type = {
     .tp_basicsize = BYTES_HEADER_SIZE,
     .tp_itemsize = 1,
     .tp_dealloc = bytes_dealloc,
+    .tp_hash = bytes_hash,
     .tp_as_buffer = &bytes_as_buffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
     .tp_doc = "An immutable sequence of bytes.",

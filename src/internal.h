@@ -66,6 +66,11 @@ void mb_err_null_argument(void);
    NUL-terminated string, or NULL on failure with *length untouched. */
 char *mb_vformat(const char *format, va_list args, size_t *length);
 
+/* --- Hashing (hash.c) ----------------------------------------------------- */
+
+/* The hash CPython gives bytes with these contents (PYTHONHASHSEED=0). */
+Py_hash_t mb_hash_bytes(const void *data, Py_ssize_t length);
+
 /* --- Layouts (layout.c) --------------------------------------------------------
  *
  * A view's structure with shape and strides always filled in, on the stack:
@@ -106,6 +111,46 @@ mb_follow(const char *p, Py_ssize_t suboffset)
     memcpy(&target, p, sizeof(target));
     return target + suboffset;
 }
+
+/* --- Values of struct items (structvalue.c) ---------------------------------- */
+
+typedef enum { MB_VALUE_INT, MB_VALUE_FLOAT, MB_VALUE_BYTES } MbValueKind;
+
+/* One value as struct.unpack would give it. */
+typedef struct {
+    MbValueKind kind;
+    int negative;                     /* integers: sign */
+    unsigned long long magnitude;     /* integers: absolute value */
+    double d;                         /* floats */
+    const unsigned char *bytes;       /* byte strings: the bytes */
+    Py_ssize_t nbytes;
+} MbValue;
+
+/* Walks the values of one item (at `item`) of a struct format. */
+typedef struct {
+    MbFormatParser parser;
+    MbFormatCode code;
+    const char *item;
+    Py_ssize_t left;                  /* values left in the current code */
+    Py_ssize_t at;                    /* offset of the next value */
+    int little;                       /* byte order of the format */
+} MbValueReader;
+
+/* 0, or -1 with the format's exception (UnicodeError). */
+int mb_values_start(MbValueReader *reader, const char *format,
+                    const char *item);
+
+/* The next value and 1; 0 at the end; -1 with struct.error. */
+int mb_values_next(MbValueReader *reader, MbValue *value);
+
+/* 1 if Python would call the two values equal. */
+int mb_value_equal(const MbValue *a, const MbValue *b);
+
+/* 1 if the items unpack to equal values, 0 if not, -1 with an exception
+   if a format cannot be read.  Assumption: the formats' sizes fit in the
+   items. */
+int mb_items_equal(const char *format_a, const char *a, const char *format_b,
+                   const char *b);
 
 /* --- Copies (copy.c) ------------------------------------------------------------- */
 

@@ -23,6 +23,16 @@ object_dealloc(PyObject *self)
     Py_TYPE(self)->tp_free(self);
 }
 
+/* By identity: the address rotated by 4 bits, as CPython's pointer hash. */
+static Py_hash_t
+object_hash(PyObject *self)
+{
+    size_t y = (size_t)self;
+    y = (y >> 4) | (y << (8 * sizeof(void *) - 4));
+    Py_hash_t x = (Py_hash_t)y;
+    return x == -1 ? -2 : x;
+}
+
 /* Only heap types (made by PyErr_NewException) are ever freed: their name
    lives in the same block as the type. */
 static void
@@ -43,6 +53,7 @@ PyTypeObject mb_object_type = {
     .tp_name = "object",
     .tp_basicsize = sizeof(PyObject),
     .tp_dealloc = object_dealloc,
+    .tp_hash = object_hash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
     .tp_free = PyObject_Free,
 };
@@ -52,6 +63,7 @@ PyTypeObject mb_type_type = {
     .tp_name = "type",
     .tp_basicsize = sizeof(PyTypeObject),
     .tp_dealloc = type_dealloc,
+    .tp_hash = object_hash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY
                 | Py_TPFLAGS_TYPE_SUBCLASS,
     .tp_base = &mb_object_type,
@@ -60,6 +72,8 @@ PyTypeObject mb_type_type = {
 
 PyTypeObject *const MbType_Type = &mb_type_type;
 PyTypeObject *const MbType_BaseObject = &mb_object_type;
+
+static int ensure_ready(PyTypeObject *type);
 
 /* --- Readiness and inheritance ---------------------------------------------- */
 
@@ -108,6 +122,9 @@ inherit(PyTypeObject *type, const PyTypeObject *base)
     }
     if (type->tp_free == NULL) {
         type->tp_free = base->tp_free;
+    }
+    if (type->tp_hash == NULL) {
+        type->tp_hash = base->tp_hash;
     }
     type->tp_flags |= base->tp_flags & INHERITED_FLAGS;
     inherit_buffer_slots(type, base);
@@ -158,6 +175,29 @@ PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b)
     }
     /* Every type derives from object, ready or not. */
     return b == &mb_object_type;
+}
+
+Py_hash_t
+PyObject_Hash(PyObject *obj)
+{
+    if (obj == NULL) {
+        mb_err_null_argument();
+        return -1;
+    }
+    PyTypeObject *type = Py_TYPE(obj);
+    if (type->tp_hash == NULL && ensure_ready(type) < 0) {
+        return -1;
+    }
+    /* A static type defined ready without tp_hash hashes by identity. */
+    return type->tp_hash ? type->tp_hash(obj) : object_hash(obj);
+}
+
+Py_hash_t
+PyObject_HashNotImplemented(PyObject *obj)
+{
+    PyErr_Format(PyExc_TypeError, "unhashable type: '%.200s'",
+                 Py_TYPE(obj)->tp_name);
+    return -1;
 }
 
 unsigned long

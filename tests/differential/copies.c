@@ -13,19 +13,8 @@ static Py_buffer
 make_view(Py_ssize_t offset, Py_ssize_t itemsize, int ndim,
           Py_ssize_t *shape, Py_ssize_t *strides, Py_ssize_t *suboffsets)
 {
-    Py_buffer view;
-    memset(&view, 0, sizeof(view));
-    view.buf = source + offset;
-    view.itemsize = itemsize;
-    view.ndim = ndim;
-    view.shape = shape;
-    view.strides = strides;
-    view.suboffsets = suboffsets;
-    view.len = itemsize;
-    for (int i = 0; i < ndim; i++) {
-        view.len *= shape ? shape[i] : 1;
-    }
-    return view;
+    return make_layout(source + offset, itemsize, NULL, ndim, shape, strides,
+                       suboffsets);
 }
 
 static void
@@ -80,48 +69,6 @@ from_contiguous(const char *label, Py_buffer *view, Py_ssize_t len)
     }
 }
 
-/* An exporter that hands out a fixed description of `source`, whatever the
-   request (like _testbuffer's ndarray asked for PyBUF_FULL). */
-typedef struct {
-    PyObject_HEAD
-    Py_buffer layout;
-    int writable;
-} Fixed;
-
-static int
-fixed_getbuffer(PyObject *self, Py_buffer *view, int flags)
-{
-    Fixed *f = (Fixed *)self;
-    if ((flags & PyBUF_WRITABLE) && !f->writable) {
-        PyErr_SetString(PyExc_BufferError, "fixed: not writable");
-        return -1;
-    }
-    *view = f->layout;
-    view->readonly = !f->writable;
-    view->obj = self;
-    Py_INCREF(self);
-    return 0;
-}
-
-static PyBufferProcs fixed_as_buffer = {fixed_getbuffer, NULL};
-
-static PyTypeObject FixedType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "scenario.Fixed",
-    .tp_basicsize = sizeof(Fixed),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_as_buffer = &fixed_as_buffer,
-};
-
-static PyObject *
-new_fixed(Py_buffer layout, int writable)
-{
-    Fixed *f = PyObject_New(Fixed, &FixedType);
-    f->layout = layout;
-    f->writable = writable;
-    return (PyObject *)f;
-}
-
 static void
 copy_data(const char *label, PyObject *dest, PyObject *src)
 {
@@ -138,7 +85,6 @@ int
 main(void)
 {
     scenario_begin();
-    PyType_Ready(&FixedType);
     for (int i = 0; i < 64; i++) {
         source[i] = (unsigned char)i;
     }

@@ -210,6 +210,75 @@ new_plain(PyTypeObject *type)
     return (PyObject *)PyObject_New(PyObject, type);
 }
 
+/* --- An exporter of any layout --------------------------------------------------- */
+
+/* Hands out a fixed description, whatever the request (as _testbuffer's
+   ndarray asked for PyBUF_FULL would), refusing only WRITABLE when
+   read-only. */
+typedef struct {
+    PyObject_HEAD
+    Py_buffer layout;
+    int writable;
+} Fixed;
+
+static int
+fixed_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    Fixed *f = (Fixed *)self;
+    if ((flags & PyBUF_WRITABLE) && !f->writable) {
+        PyErr_SetString(PyExc_BufferError, "fixed: not writable");
+        return -1;
+    }
+    *view = f->layout;
+    view->readonly = !f->writable;
+    view->obj = self;
+    Py_INCREF(self);
+    return 0;
+}
+
+static PyBufferProcs fixed_as_buffer = {.bf_getbuffer = fixed_getbuffer};
+
+static PyTypeObject FixedType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "scenario.Fixed",
+    .tp_basicsize = sizeof(Fixed),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_as_buffer = &fixed_as_buffer,
+};
+
+static PyObject *
+new_fixed(Py_buffer layout, int writable)
+{
+    if (PyType_Ready(&FixedType) < 0) {
+        return NULL;
+    }
+    Fixed *f = PyObject_New(Fixed, &FixedType);
+    f->layout = layout;
+    f->writable = writable;
+    return (PyObject *)f;
+}
+
+/* A layout of `memory` described by the arguments. */
+static Py_buffer
+make_layout(void *memory, Py_ssize_t itemsize, const char *format, int ndim,
+            Py_ssize_t *shape, Py_ssize_t *strides, Py_ssize_t *suboffsets)
+{
+    Py_buffer view;
+    memset(&view, 0, sizeof(view));
+    view.buf = memory;
+    view.itemsize = itemsize;
+    view.format = (char *)format;
+    view.ndim = ndim;
+    view.shape = shape;
+    view.strides = strides;
+    view.suboffsets = suboffsets;
+    view.len = itemsize;
+    for (int i = 0; i < ndim; i++) {
+        view.len *= shape ? shape[i] : 1;
+    }
+    return view;
+}
+
 /* --- The request flags, by name ------------------------------------------------ */
 
 typedef struct {
