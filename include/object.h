@@ -12,9 +12,10 @@
  * - Statically allocated objects (everything initialised with
  *   PyObject_HEAD_INIT, such as type objects) are immortal, as in CPython
  *   3.12: they start at MB_IMMORTAL_REFCNT, and Py_INCREF and Py_DECREF leave
- *   them alone, so threads may share them (raising the same exception type,
- *   say) without racing on their count.  Other objects and their counts
- *   must not be shared between threads without a lock.
+ *   them alone (_Py_IsImmortal), so threads may share them (raising the
+ *   same exception type, say) without racing on their count.  Other
+ *   objects and their counts must not be shared between threads without a
+ *   lock.
  *
  * Type objects are reached through constant pointers (PyBytes_Type is
  * (*MbType_Bytes)), not exported as structures: a position-independent
@@ -42,9 +43,11 @@ typedef struct {
 
 #include "pybuffer.h"
 
-/* The count of immortal objects; any count at least this large is never
-   changed by Py_INCREF and Py_DECREF. */
-#define MB_IMMORTAL_REFCNT ((Py_ssize_t)1 << 60)
+/* The count of immortal objects, as in CPython 3.12: an object whose count
+   has the top bit of its low 32 bits set is never changed by Py_INCREF and
+   Py_DECREF (a cheap test: no object has 2**31 references). */
+#define MB_IMMORTAL_REFCNT ((Py_ssize_t)UINT32_MAX)
+#define _Py_IsImmortal(op) ((int32_t)(op)->ob_refcnt < 0)
 
 #define PyObject_HEAD PyObject ob_base;
 #define PyObject_VAR_HEAD PyVarObject ob_base;
@@ -172,7 +175,7 @@ _Py_SET_SIZE(PyVarObject *ob, Py_ssize_t size)
 static inline void
 _Py_INCREF(PyObject *op)
 {
-    if (op->ob_refcnt < MB_IMMORTAL_REFCNT) {
+    if (!_Py_IsImmortal(op)) {
         op->ob_refcnt++;
     }
 }
@@ -181,7 +184,7 @@ _Py_INCREF(PyObject *op)
 static inline void
 _Py_DECREF(PyObject *op)
 {
-    if (op->ob_refcnt < MB_IMMORTAL_REFCNT && --op->ob_refcnt == 0) {
+    if (!_Py_IsImmortal(op) && --op->ob_refcnt == 0) {
         _Py_Dealloc(op);
     }
 }

@@ -21,9 +21,6 @@
  */
 #include "internal.h"
 
-/* Nesting depth of PyObject_GetBuffer calls on this thread. */
-static _Thread_local int getbuffer_depth;
-
 int
 PyObject_CheckBuffer(PyObject *obj)
 {
@@ -34,48 +31,44 @@ PyObject_CheckBuffer(PyObject *obj)
     return procs != NULL && procs->bf_getbuffer != NULL;
 }
 
-int
-mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+/* The error of PyObject_GetBuffer when the object or its exporter fails
+   to follow the rules; kept out of the hot path. */
+static int
+getbuffer_error(PyObject *obj, int result)
 {
-    getbuffer_depth++;
-    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
-    getbuffer_depth--;
-    if (result == 0 && getbuffer_depth == 0 && view != NULL
-        && view->obj != NULL) {
-        mb_count_export(1);
+    if (obj == NULL) {
+        mb_err_null_argument();
     }
-    return result;
+    else if (result == 0) {
+        PyErr_Format(PyExc_TypeError,
+                     "a bytes-like object is required, not '%.100s'",
+                     Py_TYPE(obj)->tp_name);
+    }
+    else if (!PyErr_Occurred()) {
+        PyErr_Format(PyExc_SystemError,
+                     "bf_getbuffer of '%.100s' failed without setting an "
+                     "exception", Py_TYPE(obj)->tp_name);
+    }
+    return result == 0 ? -1 : result;
 }
 
 int
 PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
 {
-    if (obj == NULL) {
-        mb_err_null_argument();
-        return -1;
-    }
-    if (!PyObject_CheckBuffer(obj)) {
-        PyErr_Format(PyExc_TypeError,
-                     "a bytes-like object is required, not '%.100s'",
-                     Py_TYPE(obj)->tp_name);
-        return -1;
+    if (obj == NULL || !PyObject_CheckBuffer(obj)) {
+        return getbuffer_error(obj, 0);
     }
     int result = mb_call_getbuffer(obj, view, flags);
-    if (result != 0 && !PyErr_Occurred()) {
-        PyErr_Format(PyExc_SystemError,
-                     "bf_getbuffer of '%.100s' failed without setting an "
-                     "exception", Py_TYPE(obj)->tp_name);
-    }
-    return result;
+    return result == 0 ? 0 : getbuffer_error(obj, result);
 }
 
 void
 PyBuffer_Release(Py_buffer *view)
 {
-    if (view == NULL || view->obj == NULL) {
+    PyObject *obj;
+    if (view == NULL || (obj = view->obj) == NULL) {
         return;
     }
-    PyObject *obj = view->obj;
     PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
     if (procs != NULL && procs->bf_releasebuffer != NULL) {
         procs->bf_releasebuffer(obj, view);
@@ -89,27 +82,5 @@ int
 PyBuffer_FillInfo(Py_buffer *view, PyObject *exporter, void *buf,
                   Py_ssize_t len, int readonly, int flags)
 {
-    if (view == NULL) {
-        PyErr_SetString(PyExc_BufferError,
-                        "PyBuffer_FillInfo: view==NULL argument is obsolete");
-        return -1;
-    }
-    /* CPython tests readonly == 1 literally: 2 counts as writable. */
-    if ((flags & PyBUF_WRITABLE) && readonly == 1) {
-        PyErr_SetString(PyExc_BufferError, "Object is not writable.");
-        return -1;
-    }
-    view->obj = Py_XNewRef(exporter);
-    view->buf = buf;
-    view->len = len;
-    view->readonly = readonly;
-    view->itemsize = 1;
-    view->format = (flags & PyBUF_FORMAT) ? (char *)"B" : NULL;
-    view->ndim = 1;
-    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? &view->len : NULL;
-    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES
-                    ? &view->itemsize : NULL;
-    view->suboffsets = NULL;
-    view->internal = NULL;
-    return 0;
+    return mb_fill_info(view, exporter, buf, len, readonly, flags);
 }

@@ -28,8 +28,8 @@ bytearray_getbuffer(PyObject *self, Py_buffer *view, int flags)
         return -1;
     }
     /* Cannot fail: the storage is writable. */
-    (void)PyBuffer_FillInfo(view, self, PyByteArray_AS_STRING(self),
-                            Py_SIZE(self), 0, flags);
+    (void)mb_fill_info(view, self, PyByteArray_AS_STRING(self),
+                       Py_SIZE(self), 0, flags);
     ((PyByteArrayObject *)self)->ob_exports++;
     return 0;
 }

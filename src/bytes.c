@@ -14,8 +14,8 @@
 static int
 bytes_getbuffer(PyObject *self, Py_buffer *view, int flags)
 {
-    return PyBuffer_FillInfo(view, self, PyBytes_AS_STRING(self),
-                             Py_SIZE(self), 1, flags);
+    return mb_fill_info(view, self, PyBytes_AS_STRING(self), Py_SIZE(self),
+                        1, flags);
 }
 
 /* The contents' hash, kept in ob_shash once computed. */

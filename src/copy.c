@@ -3,8 +3,8 @@
  *
  * Results are CPython 3.11's.  Where the memory read and the memory written
  * cannot overlap and each item is written once, the order of the copy is
- * not observable, so the fast path (mb_layout_copy) merges dimensions and
- * copies contiguous runs with memcpy.  Where it is observable, minibuf
+ * not observable, so the fast path (mb_layout_copy, strided.c) merges
+ * dimensions, copies contiguous runs with memcpy and transposes in tiles.  Where it is observable, minibuf
  * copies item by item in CPython's order:
  * - when the source and the destination memory overlap;
  * - PyBuffer_FromContiguous with fewer bytes than the view holds (the
@@ -17,163 +17,6 @@
  * raises BufferError instead.
  */
 #include "internal.h"
-
-/* --- The fast path ---------------------------------------------------------------- */
-
-/* A loop nest after simplification: extents and the strides of both sides,
-   innermost last. */
-typedef struct {
-    int ndim;
-    Py_ssize_t shape[PyBUF_MAX_NDIM];
-    Py_ssize_t dst_strides[PyBUF_MAX_NDIM];
-    Py_ssize_t src_strides[PyBUF_MAX_NDIM];
-} LoopNest;
-
-/* Drops extents of 1 and merges each dimension into the next when both
-   sides step through them as one.  Returns 0 if there is nothing to copy.
-   Assumption: neither layout has suboffsets. */
-static int
-simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
-{
-    nest->ndim = 0;
-    for (int i = 0; i < src->ndim; i++) {
-        Py_ssize_t n = src->shape[i];
-        if (n == 0) {
-            return 0;
-        }
-        if (n == 1) {
-            continue;
-        }
-        int k = nest->ndim;
-        if (k > 0
-            && nest->dst_strides[k - 1] == dst->strides[i] * n
-            && nest->src_strides[k - 1] == src->strides[i] * n) {
-            nest->shape[k - 1] *= n;
-            nest->dst_strides[k - 1] = dst->strides[i];
-            nest->src_strides[k - 1] = src->strides[i];
-            continue;
-        }
-        nest->shape[k] = n;
-        nest->dst_strides[k] = dst->strides[i];
-        nest->src_strides[k] = src->strides[i];
-        nest->ndim++;
-    }
-    return 1;
-}
-
-/* Copies one row of n items.  Fixed sizes let the compiler use plain loads
-   and stores. */
-static void
-copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
-         Py_ssize_t itemsize)
-{
-    switch (itemsize) {
-    case 1:
-        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
-            *d = *s;
-        }
-        return;
-    case 2:
-        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
-            memcpy(d, s, 2);
-        }
-        return;
-    case 4:
-        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
-            memcpy(d, s, 4);
-        }
-        return;
-    case 8:
-        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
-            memcpy(d, s, 8);
-        }
-        return;
-    default:
-        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
-            memcpy(d, s, (size_t)itemsize);
-        }
-        return;
-    }
-}
-
-/* Copy the layouts with no suboffsets, row by row. */
-static void
-copy_direct(const MbLayout *dst, const MbLayout *src)
-{
-    LoopNest nest;
-    Py_ssize_t itemsize = src->itemsize;
-    if (!simplify(&nest, dst, src)) {
-        return;
-    }
-    if (nest.ndim == 0) {
-        memcpy(dst->buf, src->buf, (size_t)itemsize);
-        return;
-    }
-    int inner = nest.ndim - 1;
-    Py_ssize_t n = nest.shape[inner];
-    int runs = nest.dst_strides[inner] == itemsize
-               && nest.src_strides[inner] == itemsize;
-    Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
-    char *d = dst->buf;
-    const char *s = src->buf;
-    for (;;) {
-        if (runs) {
-            memcpy(d, s, (size_t)(n * itemsize));
-        }
-        else {
-            copy_row(d, nest.dst_strides[inner], s, nest.src_strides[inner],
-                     n, itemsize);
-        }
-        /* Advance the odometer over the outer dimensions. */
-        int k = inner - 1;
-        for (; k >= 0; k--) {
-            d += nest.dst_strides[k];
-            s += nest.src_strides[k];
-            if (++index[k] < nest.shape[k]) {
-                break;
-            }
-            d -= nest.dst_strides[k] * nest.shape[k];
-            s -= nest.src_strides[k] * nest.shape[k];
-            index[k] = 0;
-        }
-        if (k < 0) {
-            return;
-        }
-    }
-}
-
-/* Copy dimension `dim` and those inside it, following suboffsets. */
-static void
-copy_indirect(const MbLayout *dst, char *d, const MbLayout *src,
-              const char *s, int dim)
-{
-    if (dim == src->ndim) {
-        memcpy(d, s, (size_t)src->itemsize);
-        return;
-    }
-    for (Py_ssize_t i = 0; i < src->shape[dim]; i++) {
-        char *dp = d + i * dst->strides[dim];
-        const char *sp = s + i * src->strides[dim];
-        if (dst->suboffsets != NULL && dst->suboffsets[dim] >= 0) {
-            dp = mb_follow(dp, dst->suboffsets[dim]);
-        }
-        if (src->suboffsets != NULL && src->suboffsets[dim] >= 0) {
-            sp = mb_follow(sp, src->suboffsets[dim]);
-        }
-        copy_indirect(dst, dp, src, sp, dim + 1);
-    }
-}
-
-void
-mb_layout_copy(const MbLayout *dst, const MbLayout *src)
-{
-    if (dst->suboffsets == NULL && src->suboffsets == NULL) {
-        copy_direct(dst, src);
-    }
-    else {
-        copy_indirect(dst, dst->buf, src, src->buf, 0);
-    }
-}
 
 /* --- Item by item, in CPython's order ------------------------------------------ */
 
@@ -231,28 +74,31 @@ copy_items_in_order(const MbLayout *dst, const MbLayout *src,
 }
 
 /* The bytes [*lowest, *highest) that the items of a layout without
-   suboffsets can touch; 0 if that cannot be computed without overflow.
+   suboffsets can touch.  Computed in unsigned arithmetic: strides so large
+   that the result wraps only make the answer wrong, and the answer only
+   chooses the order of the copy, never what is copied.
    Assumption: nitems > 0. */
-static int
+static void
 extent_of(const MbLayout *layout, uintptr_t *lowest, uintptr_t *highest)
 {
-    Py_ssize_t low = 0, high = layout->itemsize;
+    uintptr_t low = (uintptr_t)layout->buf;
+    uintptr_t high = low + (uintptr_t)layout->itemsize;
     for (int i = 0; i < layout->ndim; i++) {
-        Py_ssize_t span;
-        if (__builtin_mul_overflow(layout->strides[i], layout->shape[i] - 1,
-                                   &span)
-            || __builtin_add_overflow(span < 0 ? low : high, span,
-                                      span < 0 ? &low : &high)) {
-            return 0;
+        uintptr_t span = (uintptr_t)layout->strides[i]
+                         * (uintptr_t)(layout->shape[i] - 1);
+        if (layout->strides[i] < 0) {
+            low += span;
+        }
+        else {
+            high += span;
         }
     }
-    *lowest = (uintptr_t)layout->buf + (uintptr_t)low;
-    *highest = (uintptr_t)layout->buf + (uintptr_t)high;
-    return 1;
+    *lowest = low;
+    *highest = high;
 }
 
 /* 1 if the memory of the two layouts may overlap: always with suboffsets,
-   which can point anywhere, and when the extents cannot be computed. */
+   which can point anywhere. */
 static int
 may_overlap(const MbLayout *a, const MbLayout *b)
 {
@@ -260,10 +106,11 @@ may_overlap(const MbLayout *a, const MbLayout *b)
     if (a->nitems == 0 || b->nitems == 0) {
         return 0;
     }
-    if (a->suboffsets != NULL || b->suboffsets != NULL
-        || !extent_of(a, &a_low, &a_high) || !extent_of(b, &b_low, &b_high)) {
+    if (a->suboffsets != NULL || b->suboffsets != NULL) {
         return 1;
     }
+    extent_of(a, &a_low, &a_high);
+    extent_of(b, &b_low, &b_high);
     return a_low < b_high && b_low < a_high;
 }
 

@@ -84,7 +84,7 @@ PyObject *MbExc_StructError = (PyObject *)&exc_StructError;
 
 /* --- The indicator ------------------------------------------------------------ */
 
-static _Thread_local struct {
+static MB_THREAD_LOCAL struct {
     PyObject *type;
     PyObject *value;
     PyObject *traceback;

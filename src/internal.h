@@ -7,6 +7,7 @@
 #define MB_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 
 #include "Python.h"
 
@@ -17,8 +18,13 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define MB_HIDDEN __attribute__((visibility("hidden")))
+/* The library's few thread-local variables use the fast TLS model: they
+   are small, so loading the library with dlopen still finds room. */
+#  define MB_THREAD_LOCAL _Thread_local \
+    __attribute__((tls_model("initial-exec")))
 #else
 #  define MB_HIDDEN
+#  define MB_THREAD_LOCAL _Thread_local
 #endif
 
 /* --- Built-in type objects (object.c) -------------------------------------
@@ -31,8 +37,68 @@ MB_HIDDEN extern PyTypeObject mb_object_type;
 
 /* --- Accounting (mem.c) --------------------------------------------------- */
 
-void mb_count_object(Py_ssize_t delta);
-void mb_count_export(Py_ssize_t delta);
+/* Kinds of small blocks a thread keeps for reuse (mb_cached_malloc). */
+enum { MB_CACHE_MANAGED_BUFFER, MB_CACHE_SMALL_VIEW, MB_CACHE_KINDS };
+#define MB_CACHE_DEPTH 8
+
+/* The counters of one thread, and its caches of small blocks.  Only the
+   owning thread writes them, with a plain load and store (relaxed atomics:
+   no locked instruction on the hot paths); MbStats_Get sums every
+   thread's.  A count taken in one thread and given back in another moves
+   between two records, and the sum stays right. */
+typedef struct MbCounters {
+    int getbuffer_depth;              /* see mb_call_getbuffer */
+    _Atomic Py_ssize_t live_objects;
+    _Atomic Py_ssize_t live_allocations;
+    _Atomic Py_ssize_t live_exports;
+    _Atomic Py_ssize_t allocations;
+    void *cache[MB_CACHE_KINDS][MB_CACHE_DEPTH];
+    int cached[MB_CACHE_KINDS];
+    struct MbCounters *next;
+} MbCounters;
+
+MB_HIDDEN extern MB_THREAD_LOCAL MbCounters *mb_my_counters;
+
+/* The calling thread's counters, registered on first use. */
+MbCounters *mb_register_thread(void);
+
+static inline MbCounters *
+mb_counters(void)
+{
+    MbCounters *c = mb_my_counters;
+    return c != NULL ? c : mb_register_thread();
+}
+
+static inline void
+mb_count(_Atomic Py_ssize_t *counter, Py_ssize_t delta)
+{
+    atomic_store_explicit(counter, atomic_load_explicit(
+                              counter, memory_order_relaxed) + delta,
+                          memory_order_relaxed);
+}
+
+static inline void
+mb_count_object(Py_ssize_t delta)
+{
+    mb_count(&mb_counters()->live_objects, delta);
+}
+
+static inline void
+mb_count_export(Py_ssize_t delta)
+{
+    mb_count(&mb_counters()->live_exports, delta);
+}
+
+/* PyObject_Malloc for blocks of one fixed size per kind, kept by the thread
+   for reuse when freed with mb_cached_free: objects made and dropped at a
+   high rate (memoryviews) then cost no call to malloc.  Counted, and made
+   to fail, as any allocation.  Assumption: every block of a kind has the
+   same size. */
+void *mb_cached_malloc(int kind, size_t size);
+void mb_cached_free(int kind, void *block);
+
+/* Free the calling thread's cached blocks (at Py_Finalize). */
+void mb_flush_caches(void);
 
 /* Give back storage whose old contents a consumer may still be reading
    through a stale pointer (a bytearray's, when it moves or dies).  With the
@@ -48,9 +114,52 @@ void mb_flush_quarantine(void);
 /* --- The protocol (buffer.c) ---------------------------------------------- */
 
 /* Call obj's bf_getbuffer and count the export (PyObject_GetBuffer without
-   its checks, for the callers CPython lets call the slot directly).
+   its checks, for the callers CPython lets call the slot directly).  Only
+   the outermost call of a thread counts (buffer.c explains why).
    Assumption: the slot exists. */
-int mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags);
+static inline int
+mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+{
+    mb_counters()->getbuffer_depth++;
+    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    /* Registered above: the thread's counters exist. */
+    MbCounters *c = mb_my_counters;
+    if (--c->getbuffer_depth == 0 && result == 0 && view != NULL
+        && view->obj != NULL) {
+        mb_count(&c->live_exports, 1);
+    }
+    return result;
+}
+
+/* PyBuffer_FillInfo, inline for the exporters of bytes. */
+static inline int
+mb_fill_info(Py_buffer *view, PyObject *exporter, void *buf, Py_ssize_t len,
+             int readonly, int flags)
+{
+    if (view == NULL) {
+        PyErr_SetString(PyExc_BufferError,
+                        "PyBuffer_FillInfo: view==NULL argument is obsolete");
+        return -1;
+    }
+    /* CPython tests readonly == 1 literally: 2 counts as writable. */
+    if ((flags & PyBUF_WRITABLE) && readonly == 1) {
+        PyErr_SetString(PyExc_BufferError, "Object is not writable.");
+        return -1;
+    }
+    view->obj = Py_XNewRef(exporter);
+    view->buf = buf;
+    view->len = len;
+    view->readonly = readonly;
+    view->itemsize = 1;
+    view->format = (flags & PyBUF_FORMAT) ? (char *)"B" : NULL;
+    view->ndim = 1;
+    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? &view->len : NULL;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES
+                    ? &view->itemsize : NULL;
+    view->suboffsets = NULL;
+    view->internal = NULL;
+    return 0;
+}
 
 /* --- Exceptions (errors.c) ------------------------------------------------- */
 
@@ -86,9 +195,14 @@ typedef struct {
     const Py_ssize_t *suboffsets;        /* the view's, or NULL */
 } MbLayout;
 
-/* Describe view completely, filling in what it leaves out as CPython does
-   (1-D shape len/itemsize, C strides); -1 with ValueError or OverflowError
-   naming `caller` for a view that cannot be described. */
+/* The shape, strides and item count of view, with what it leaves out
+   filled in as CPython does (1-D shape len/itemsize, C strides); -1 with
+   ValueError or OverflowError naming `caller` for a view that cannot be
+   described.  shape and strides have room for ndim <= PyBUF_MAX_NDIM. */
+int mb_describe(const Py_buffer *view, Py_ssize_t *shape,
+                Py_ssize_t *strides, Py_ssize_t *nitems, const char *caller);
+
+/* mb_describe into a layout. */
 int mb_layout_of_view(MbLayout *layout, const Py_buffer *view,
                       const char *caller);
 

@@ -19,7 +19,7 @@
 
 /* The extent of dimension i; for a 1-D view without shape, len/itemsize.
    -1 if the view has no shape to tell. */
-static Py_ssize_t
+static inline Py_ssize_t
 extent(const Py_buffer *view, int i)
 {
     if (view->shape != NULL) {
@@ -31,28 +31,39 @@ extent(const Py_buffer *view, int i)
     return -1;
 }
 
-/* Walks the dimensions in the given direction: each of extent > 1 must
-   have the stride of a contiguous array; extents 0 and 1 are ignored.
-   Assumptions: strides != NULL, len != 0. */
-static int
+/* Each dimension of extent > 1 must have the stride of a contiguous array,
+   walking from the last dimension (C) or the first (Fortran); extents 0
+   and 1 are ignored.  Assumptions: strides != NULL, len != 0. */
+static inline int
 strides_are_contiguous(const Py_buffer *view, int fortran)
 {
-    Py_ssize_t expected = view->itemsize;
-    for (int k = 0; k < view->ndim; k++) {
-        int i = fortran ? k : view->ndim - 1 - k;
-        Py_ssize_t n = extent(view, i);
-        if (n < 0) {
-            return 0;
+    const Py_ssize_t *shape = view->shape, *strides = view->strides;
+    size_t expected = (size_t)view->itemsize;
+    if (shape == NULL) {
+        Py_ssize_t n = extent(view, 0);
+        return view->ndim == 1 && n >= 0
+               && (n <= 1 || strides[0] == view->itemsize);
+    }
+    if (fortran) {
+        for (int i = 0; i < view->ndim; i++) {
+            if (shape[i] > 1 && (size_t)strides[i] != expected) {
+                return 0;
+            }
+            expected *= (size_t)shape[i];
         }
-        if (n > 1 && view->strides[i] != expected) {
-            return 0;
+    }
+    else {
+        for (int i = view->ndim - 1; i >= 0; i--) {
+            if (shape[i] > 1 && (size_t)strides[i] != expected) {
+                return 0;
+            }
+            expected *= (size_t)shape[i];
         }
-        expected = (Py_ssize_t)((size_t)expected * (size_t)n);
     }
     return 1;
 }
 
-static int
+static inline int
 is_c_contiguous(const Py_buffer *view)
 {
     if (view->len == 0 || view->strides == NULL) {
@@ -63,7 +74,7 @@ is_c_contiguous(const Py_buffer *view)
 
 /* Without strides the view is C-contiguous, which is Fortran-contiguous
    too when at most one dimension has more than one item. */
-static int
+static inline int
 is_f_contiguous(const Py_buffer *view)
 {
     if (view->len == 0) {
@@ -122,6 +133,28 @@ PyBuffer_FillContiguousStrides(int ndims, Py_ssize_t *shape,
     mb_contiguous_strides(ndims, shape, strides, itemsize, order);
 }
 
+/* The address of the item at indices, following suboffsets.
+   Assumption: strides has view->ndim entries. */
+static void *
+item_pointer(const Py_buffer *view, const Py_ssize_t *strides,
+             const Py_ssize_t *indices)
+{
+    uintptr_t p = (uintptr_t)view->buf;
+    if (view->suboffsets == NULL) {
+        for (int i = 0; i < view->ndim; i++) {
+            p += (uintptr_t)strides[i] * (uintptr_t)indices[i];
+        }
+        return (void *)p;
+    }
+    for (int i = 0; i < view->ndim; i++) {
+        p += (uintptr_t)strides[i] * (uintptr_t)indices[i];
+        if (view->suboffsets[i] >= 0) {
+            p = (uintptr_t)mb_follow((const char *)p, view->suboffsets[i]);
+        }
+    }
+    return (void *)p;
+}
+
 void *
 PyBuffer_GetPointer(const Py_buffer *view, const Py_ssize_t *indices)
 {
@@ -129,30 +162,21 @@ PyBuffer_GetPointer(const Py_buffer *view, const Py_ssize_t *indices)
         mb_err_null_argument();
         return NULL;
     }
-    const Py_ssize_t *strides = view->strides;
-    Py_ssize_t implied[PyBUF_MAX_NDIM];
-    if (strides == NULL && view->ndim > 0) {
-        MbLayout layout;
-        if (mb_layout_of_view(&layout, view, "PyBuffer_GetPointer") < 0) {
-            return NULL;
-        }
-        memcpy(implied, layout.strides, sizeof(Py_ssize_t) * view->ndim);
-        strides = implied;
+    if (view->strides != NULL || view->ndim == 0) {
+        return item_pointer(view, view->strides, indices);
     }
-    char *p = view->buf;
-    for (int i = 0; i < view->ndim; i++) {
-        p = (char *)((uintptr_t)p + (size_t)strides[i] * (size_t)indices[i]);
-        if (view->suboffsets != NULL && view->suboffsets[i] >= 0) {
-            p = mb_follow(p, view->suboffsets[i]);
-        }
+    MbLayout layout;
+    if (mb_layout_of_view(&layout, view, "PyBuffer_GetPointer") < 0) {
+        return NULL;
     }
-    return p;
+    return item_pointer(view, layout.strides, indices);
 }
 
 /* --- Complete descriptions ------------------------------------------------------ */
 
 int
-mb_layout_of_view(MbLayout *layout, const Py_buffer *view, const char *caller)
+mb_describe(const Py_buffer *view, Py_ssize_t *shape, Py_ssize_t *strides,
+            Py_ssize_t *nitems, const char *caller)
 {
     int ndim = view->ndim;
     if (ndim < 0) {
@@ -165,10 +189,11 @@ mb_layout_of_view(MbLayout *layout, const Py_buffer *view, const char *caller)
                      "exceed %d", caller, PyBUF_MAX_NDIM);
         return -1;
     }
-    layout->buf = view->buf;
-    layout->itemsize = view->itemsize;
-    layout->ndim = ndim;
-    layout->suboffsets = view->suboffsets;
+    if (view->itemsize < 0) {
+        PyErr_Format(PyExc_ValueError, "%s: itemsize must not be negative",
+                     caller);
+        return -1;
+    }
     if (view->shape != NULL) {
         for (int i = 0; i < ndim; i++) {
             if (view->shape[i] < 0) {
@@ -176,7 +201,7 @@ mb_layout_of_view(MbLayout *layout, const Py_buffer *view, const char *caller)
                              "%s: shape[%d] is negative", caller, i);
                 return -1;
             }
-            layout->shape[i] = view->shape[i];
+            shape[i] = view->shape[i];
         }
     }
     else if (ndim == 1) {
@@ -185,52 +210,62 @@ mb_layout_of_view(MbLayout *layout, const Py_buffer *view, const char *caller)
                          caller);
             return -1;
         }
-        layout->shape[0] = view->len / view->itemsize;
+        shape[0] = view->len / view->itemsize;
     }
     else if (ndim > 1) {
         PyErr_Format(PyExc_ValueError, "%s: a view of %d dimensions needs "
                      "a shape", caller, ndim);
         return -1;
     }
-    if (view->itemsize < 0) {
-        PyErr_Format(PyExc_ValueError, "%s: itemsize must not be negative",
-                     caller);
-        return -1;
-    }
     /* The item count and byte length must fit in Py_ssize_t. */
-    Py_ssize_t nitems = 1;
+    Py_ssize_t n = 1;
     for (int i = 0; i < ndim; i++) {
-        Py_ssize_t n = layout->shape[i];
-        if (n != 0 && nitems > PY_SSIZE_T_MAX / n) {
-            nitems = -1;
+        if (__builtin_mul_overflow(n, shape[i], &n)) {
+            n = -1;
             break;
         }
-        nitems *= n;
     }
-    if (nitems < 0 || (view->itemsize != 0
-                       && nitems > PY_SSIZE_T_MAX / view->itemsize)) {
+    Py_ssize_t bytes;
+    if (n < 0 || __builtin_mul_overflow(n, view->itemsize, &bytes)) {
         PyErr_Format(PyExc_OverflowError, "%s: product(shape) * itemsize "
                      "does not fit in Py_ssize_t", caller);
         return -1;
     }
-    layout->nitems = nitems;
+    *nitems = n;
     if (view->strides != NULL) {
-        memcpy(layout->strides, view->strides, sizeof(Py_ssize_t) * ndim);
+        for (int i = 0; i < ndim; i++) {
+            strides[i] = view->strides[i];
+        }
     }
     else {
-        mb_contiguous_strides(ndim, layout->shape, layout->strides,
-                              view->itemsize, 'C');
+        mb_contiguous_strides(ndim, shape, strides, view->itemsize, 'C');
     }
     return 0;
+}
+
+int
+mb_layout_of_view(MbLayout *layout, const Py_buffer *view, const char *caller)
+{
+    layout->buf = view->buf;
+    layout->itemsize = view->itemsize;
+    layout->ndim = view->ndim;
+    layout->suboffsets = view->suboffsets;
+    return mb_describe(view, layout->shape, layout->strides, &layout->nitems,
+                       caller);
 }
 
 void
 mb_layout_contiguous(MbLayout *layout, char *buf, const MbLayout *like,
                      char order)
 {
-    *layout = *like;
     layout->buf = buf;
+    layout->itemsize = like->itemsize;
+    layout->nitems = like->nitems;
+    layout->ndim = like->ndim;
     layout->suboffsets = NULL;
+    for (int i = 0; i < like->ndim; i++) {
+        layout->shape[i] = like->shape[i];
+    }
     mb_contiguous_strides(like->ndim, layout->shape, layout->strides,
                           like->itemsize, order);
 }

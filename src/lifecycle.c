@@ -3,7 +3,8 @@
  * The built-in types are complete in their static definitions, so starting
  * the runtime only records that it was started.  Finalizing clears the
  * calling thread's error indicator and frees the storage the poison setting
- * kept back; objects a program still holds stay valid.
+ * kept back and the thread's cached blocks; objects a program still holds
+ * stay valid.
  */
 #include "internal.h"
 
@@ -27,6 +28,7 @@ Py_FinalizeEx(void)
 {
     PyErr_Clear();
     mb_flush_quarantine();
+    mb_flush_caches();
     initialized = 0;
     return 0;
 }

@@ -2,72 +2,132 @@
  *
  * Every PyMem_ and PyObject_ allocation goes through one counted path, so the
  * tests can see that nothing is left behind (MbStats_Get) and can make any
- * single allocation fail (MbAlloc_FailAt).  The counters are shared by all
- * threads and updated with relaxed atomic operations: they are statistics,
- * not synchronisation.
+ * single allocation fail (MbAlloc_FailAt).  The counters are kept per thread
+ * and summed when read: they are statistics, not synchronisation, and cost
+ * no locked instruction on the hot paths.
  *
  * As in CPython, a failed allocation returns NULL without setting an
  * exception, and a zero-byte request returns a unique non-NULL pointer.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "internal.h"
 
-static _Atomic Py_ssize_t live_objects;
-static _Atomic Py_ssize_t live_allocations;
-static _Atomic Py_ssize_t live_exports;
-static _Atomic Py_ssize_t allocations;
 static _Atomic Py_ssize_t injected_failures;
-/* Value of `allocations` at which the next request fails; 0 = none. */
-static _Atomic Py_ssize_t fail_at;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static MbCounters *registry;        /* the live threads' counters */
+static MbCounters departed;         /* what exited threads left */
+static pthread_key_t thread_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+MB_THREAD_LOCAL MbCounters *mb_my_counters;
 
-void
-mb_count_object(Py_ssize_t delta)
+static Py_ssize_t
+load(_Atomic Py_ssize_t *counter)
 {
-    atomic_fetch_add_explicit(&live_objects, delta, memory_order_relaxed);
+    return atomic_load_explicit(counter, memory_order_relaxed);
 }
 
-void
-mb_count_export(Py_ssize_t delta)
+static void
+free_cached_blocks(MbCounters *c)
 {
-    atomic_fetch_add_explicit(&live_exports, delta, memory_order_relaxed);
+    for (int kind = 0; kind < MB_CACHE_KINDS; kind++) {
+        while (c->cached[kind] > 0) {
+            free(c->cache[kind][--c->cached[kind]]);
+        }
+    }
+}
+
+static void
+thread_exit(void *arg)
+{
+    MbCounters *c = arg;
+    pthread_mutex_lock(&registry_lock);
+    for (MbCounters **p = &registry; *p != NULL; p = &(*p)->next) {
+        if (*p == c) {
+            *p = c->next;
+            break;
+        }
+    }
+    mb_count(&departed.live_objects, load(&c->live_objects));
+    mb_count(&departed.live_allocations, load(&c->live_allocations));
+    mb_count(&departed.live_exports, load(&c->live_exports));
+    mb_count(&departed.allocations, load(&c->allocations));
+    pthread_mutex_unlock(&registry_lock);
+    free_cached_blocks(c);
+    free(c);
+}
+
+static void
+create_key(void)
+{
+    (void)pthread_key_create(&thread_key, thread_exit);
+}
+
+/* If the counters cannot be allocated the thread counts into `departed`:
+   still defined (the counters are atomic), though two such threads may
+   lose a count. */
+MbCounters *
+mb_register_thread(void)
+{
+    pthread_once(&key_once, create_key);
+    MbCounters *c = calloc(1, sizeof(MbCounters));
+    if (c == NULL) {
+        return &departed;
+    }
+    pthread_mutex_lock(&registry_lock);
+    c->next = registry;
+    registry = c;
+    pthread_mutex_unlock(&registry_lock);
+    (void)pthread_setspecific(thread_key, c);
+    mb_my_counters = c;
+    return c;
 }
 
 void
 MbStats_Get(MbStats *stats)
 {
-    stats->live_objects = atomic_load_explicit(&live_objects,
-                                               memory_order_relaxed);
-    stats->live_allocations = atomic_load_explicit(&live_allocations,
-                                                   memory_order_relaxed);
-    stats->live_exports = atomic_load_explicit(&live_exports,
-                                               memory_order_relaxed);
-    stats->allocations = atomic_load_explicit(&allocations,
-                                              memory_order_relaxed);
+    pthread_mutex_lock(&registry_lock);
+    stats->live_objects = load(&departed.live_objects);
+    stats->live_allocations = load(&departed.live_allocations);
+    stats->live_exports = load(&departed.live_exports);
+    stats->allocations = load(&departed.allocations);
+    for (MbCounters *c = registry; c != NULL; c = c->next) {
+        stats->live_objects += load(&c->live_objects);
+        stats->live_allocations += load(&c->live_allocations);
+        stats->live_exports += load(&c->live_exports);
+        stats->allocations += load(&c->allocations);
+    }
+    pthread_mutex_unlock(&registry_lock);
     stats->injected_failures = atomic_load_explicit(&injected_failures,
                                                     memory_order_relaxed);
 }
 
+/* --- Fault injection --------------------------------------------------------- */
+
+static _Atomic int failure_armed;
+static _Atomic Py_ssize_t failure_countdown;
+
 void
 MbAlloc_FailAt(Py_ssize_t n)
 {
-    Py_ssize_t now = atomic_load_explicit(&allocations, memory_order_relaxed);
-    atomic_store_explicit(&fail_at, n > 0 ? now + n : 0,
-                          memory_order_relaxed);
+    atomic_store(&failure_countdown, n > 0 ? n : 0);
+    atomic_store(&failure_armed, n > 0);
 }
 
 /* Count one allocation request; 1 if it must fail on purpose. */
 static int
 request_fails(void)
 {
-    Py_ssize_t number = atomic_fetch_add_explicit(&allocations, 1,
-                                                  memory_order_relaxed) + 1;
-    Py_ssize_t target = atomic_load_explicit(&fail_at, memory_order_relaxed);
-    if (target == 0 || number != target) {
+    mb_count(&mb_counters()->allocations, 1);
+    if (!atomic_load_explicit(&failure_armed, memory_order_relaxed)) {
         return 0;
     }
-    atomic_store_explicit(&fail_at, 0, memory_order_relaxed);
-    atomic_fetch_add_explicit(&injected_failures, 1, memory_order_relaxed);
+    if (atomic_fetch_sub(&failure_countdown, 1) != 1) {
+        return 0;
+    }
+    atomic_store(&failure_armed, 0);
+    atomic_fetch_add(&injected_failures, 1);
     return 1;
 }
 
@@ -79,7 +139,7 @@ counted_malloc(size_t size)
     }
     void *p = malloc(size ? size : 1);
     if (p != NULL) {
-        atomic_fetch_add_explicit(&live_allocations, 1, memory_order_relaxed);
+        mb_count(&mb_counters()->live_allocations, 1);
     }
     return p;
 }
@@ -96,7 +156,7 @@ counted_calloc(size_t nelem, size_t elsize)
     }
     void *p = calloc(nelem, elsize);
     if (p != NULL) {
-        atomic_fetch_add_explicit(&live_allocations, 1, memory_order_relaxed);
+        mb_count(&mb_counters()->live_allocations, 1);
     }
     return p;
 }
@@ -110,7 +170,7 @@ counted_realloc(void *ptr, size_t new_size)
     }
     void *p = realloc(ptr, new_size ? new_size : 1);
     if (p != NULL && ptr == NULL) {
-        atomic_fetch_add_explicit(&live_allocations, 1, memory_order_relaxed);
+        mb_count(&mb_counters()->live_allocations, 1);
     }
     return p;
 }
@@ -119,7 +179,7 @@ static void
 counted_free(void *ptr)
 {
     if (ptr != NULL) {
-        atomic_fetch_sub_explicit(&live_allocations, 1, memory_order_relaxed);
+        mb_count(&mb_counters()->live_allocations, -1);
         free(ptr);
     }
 }
@@ -175,6 +235,43 @@ PyObject_Free(void *ptr)
     counted_free(ptr);
 }
 
+/* --- Per-thread caches of small blocks ------------------------------------------ */
+
+void *
+mb_cached_malloc(int kind, size_t size)
+{
+    MbCounters *c = mb_counters();
+    if (c->cached[kind] == 0 || c == &departed) {
+        return counted_malloc(size);
+    }
+    if (request_fails()) {
+        return NULL;
+    }
+    mb_count(&c->live_allocations, 1);
+    return c->cache[kind][--c->cached[kind]];
+}
+
+void
+mb_cached_free(int kind, void *block)
+{
+    MbCounters *c = mb_counters();
+    if (c->cached[kind] == MB_CACHE_DEPTH || c == &departed) {
+        counted_free(block);
+        return;
+    }
+    mb_count(&c->live_allocations, -1);
+    c->cache[kind][c->cached[kind]++] = block;
+}
+
+void
+mb_flush_caches(void)
+{
+    MbCounters *c = mb_my_counters;
+    if (c != NULL) {
+        free_cached_blocks(c);
+    }
+}
+
 /* --- Poisoning storage that may be read through stale pointers ------------- */
 
 /* Blocks kept back from free while poisoned; the oldest is freed when a new
@@ -214,7 +311,7 @@ mb_release_storage(void *ptr, size_t size)
         return;
     }
     memset(ptr, MB_POISON_BYTE, size);
-    atomic_fetch_sub_explicit(&live_allocations, 1, memory_order_relaxed);
+    mb_count(&mb_counters()->live_allocations, -1);
     unsigned slot = atomic_fetch_add(&quarantine_next, 1) % QUARANTINE_SIZE;
     free(atomic_exchange(&quarantine[slot], ptr));
 }

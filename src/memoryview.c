@@ -15,7 +15,9 @@
  *   it; while any is out it cannot be released.
  * - One allocation per view (shape, strides and suboffsets live in
  *   ob_array) and one per base exporter (the mbuf); exporting a buffer from
- *   a view allocates nothing.
+ *   a view allocates nothing.  Managed buffers and views of up to three
+ *   dimensions come from the thread's cache of blocks (mb_cached_malloc),
+ *   so making and dropping them rarely calls malloc.
  */
 #include "internal.h"
 
@@ -36,8 +38,9 @@ static PyTypeObject memory_type;
 static _PyManagedBufferObject *
 mbuf_alloc(void)
 {
-    _PyManagedBufferObject *mbuf = PyObject_New(_PyManagedBufferObject,
-                                                &mbuf_type);
+    _PyManagedBufferObject *mbuf = (_PyManagedBufferObject *)PyObject_Init(
+        mb_cached_malloc(MB_CACHE_MANAGED_BUFFER,
+                         sizeof(_PyManagedBufferObject)), &mbuf_type);
     if (mbuf == NULL) {
         return NULL;
     }
@@ -81,7 +84,7 @@ mbuf_dealloc(PyObject *self)
     if (mbuf->flags & _Py_MANAGED_BUFFER_FREE_FORMAT) {
         PyMem_Free(mbuf->master.format);
     }
-    PyObject_Free(self);
+    mb_cached_free(MB_CACHE_MANAGED_BUFFER, self);
 }
 
 static PyTypeObject mbuf_type = {
@@ -120,13 +123,23 @@ is_released(const PyMemoryViewObject *mv)
            || (mv->mbuf->flags & _Py_MANAGED_BUFFER_RELEASED);
 }
 
+/* Views of up to this many dimensions share one block size, kept by each
+   thread for reuse. */
+#define SMALL_VIEW_NDIM 3
+#define VIEW_SIZE(ndim) \
+    (offsetof(PyMemoryViewObject, ob_array) + 3 * (ndim) * sizeof(Py_ssize_t))
+
 /* A view object with room for ndim dimensions, not yet registered.
    Assumption: 0 <= ndim <= PyBUF_MAX_NDIM. */
 static PyMemoryViewObject *
 memory_alloc(int ndim)
 {
-    PyMemoryViewObject *mv = PyObject_NewVar(PyMemoryViewObject,
-                                             &memory_type, 3 * ndim);
+    void *block = ndim <= SMALL_VIEW_NDIM
+                  ? mb_cached_malloc(MB_CACHE_SMALL_VIEW,
+                                     VIEW_SIZE(SMALL_VIEW_NDIM))
+                  : PyObject_Malloc(VIEW_SIZE(ndim));
+    PyMemoryViewObject *mv = (PyMemoryViewObject *)PyObject_InitVar(
+        block, &memory_type, 3 * ndim);
     if (mv == NULL) {
         return NULL;
     }
@@ -192,11 +205,11 @@ init_len(Py_buffer *view)
 static PyObject *
 mbuf_add_view(_PyManagedBufferObject *mbuf, const Py_buffer *src)
 {
-    MbLayout layout;
+    Py_ssize_t shape[PyBUF_MAX_NDIM], strides[PyBUF_MAX_NDIM], nitems;
     if (src == NULL) {
         src = &mbuf->master;
     }
-    if (mb_layout_of_view(&layout, src, "memoryview") < 0) {
+    if (mb_describe(src, shape, strides, &nitems, "memoryview") < 0) {
         return NULL;
     }
     PyMemoryViewObject *mv = memory_alloc(src->ndim);
@@ -210,14 +223,14 @@ mbuf_add_view(_PyManagedBufferObject *mbuf, const Py_buffer *src)
     dest->itemsize = src->itemsize;
     dest->readonly = src->readonly;
     dest->format = src->format ? src->format : (char *)"B";
-    if (layout.ndim > 0) {
-        memcpy(dest->shape, layout.shape, sizeof(Py_ssize_t) * layout.ndim);
-        memcpy(dest->strides, layout.strides,
-               sizeof(Py_ssize_t) * layout.ndim);
+    for (int i = 0; i < src->ndim; i++) {
+        dest->shape[i] = shape[i];
+        dest->strides[i] = strides[i];
     }
-    if (src->suboffsets != NULL && layout.ndim > 0) {
-        memcpy(dest->suboffsets, src->suboffsets,
-               sizeof(Py_ssize_t) * layout.ndim);
+    if (src->suboffsets != NULL && src->ndim > 0) {
+        for (int i = 0; i < src->ndim; i++) {
+            dest->suboffsets[i] = src->suboffsets[i];
+        }
     }
     else {
         dest->suboffsets = NULL;
@@ -290,7 +303,12 @@ memory_dealloc(PyObject *self)
         release_view(mv);
     }
     Py_CLEAR(mv->mbuf);
-    PyObject_Free(self);
+    if (mv->view.ndim <= SMALL_VIEW_NDIM) {
+        mb_cached_free(MB_CACHE_SMALL_VIEW, self);
+    }
+    else {
+        PyObject_Free(self);
+    }
 }
 
 /* --- memoryview as an exporter --------------------------------------------------- */

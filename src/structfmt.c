@@ -19,58 +19,46 @@
 
 /* --- The tables of sizes ------------------------------------------------------ */
 
+/* For each format character: its size and alignment in native mode, its
+   standard size (0: not a standard code), 0 everywhere for an unknown
+   character.  Native sizes and alignments are those of the C types, so on
+   LP64 'l' is 8 bytes where the standard size is 4. */
 typedef struct {
-    char code;
-    unsigned char size;
-    unsigned char alignment;
+    unsigned char native_size;
+    unsigned char native_alignment;
+    unsigned char standard_size;
 } CodeInfo;
 
-/* Native sizes and alignments: those of the C types, so on LP64 'l' is 8
-   bytes where the standard size is 4. */
-static const CodeInfo native_codes[] = {
-    {'x', 1, 1},
-    {'c', sizeof(char), 1},
-    {'b', sizeof(signed char), 1},
-    {'B', sizeof(unsigned char), 1},
-    {'?', sizeof(bool), alignof(bool)},
-    {'h', sizeof(short), alignof(short)},
-    {'H', sizeof(unsigned short), alignof(unsigned short)},
-    {'i', sizeof(int), alignof(int)},
-    {'I', sizeof(unsigned int), alignof(unsigned int)},
-    {'l', sizeof(long), alignof(long)},
-    {'L', sizeof(unsigned long), alignof(unsigned long)},
-    {'q', sizeof(long long), alignof(long long)},
-    {'Q', sizeof(unsigned long long), alignof(unsigned long long)},
-    {'n', sizeof(Py_ssize_t), alignof(Py_ssize_t)},
-    {'N', sizeof(size_t), alignof(size_t)},
-    {'e', 2, alignof(short)},
-    {'f', sizeof(float), alignof(float)},
-    {'d', sizeof(double), alignof(double)},
-    {'s', 1, 1},
-    {'p', 1, 1},
-    {'P', sizeof(void *), alignof(void *)},
-    {0, 0, 0},
+#define NATIVE(c, type) [c] = {sizeof(type), alignof(type), 0}
+#define BOTH(c, type, standard) \
+    [c] = {sizeof(type), alignof(type), standard}
+
+static const CodeInfo codes[128] = {
+    ['x'] = {1, 1, 1},
+    BOTH('c', char, 1),
+    BOTH('b', signed char, 1),
+    BOTH('B', unsigned char, 1),
+    BOTH('?', bool, 1),
+    BOTH('h', short, 2),
+    BOTH('H', unsigned short, 2),
+    BOTH('i', int, 4),
+    BOTH('I', unsigned int, 4),
+    BOTH('l', long, 4),
+    BOTH('L', unsigned long, 4),
+    BOTH('q', long long, 8),
+    BOTH('Q', unsigned long long, 8),
+    NATIVE('n', Py_ssize_t),
+    NATIVE('N', size_t),
+    ['e'] = {2, alignof(short), 2},
+    BOTH('f', float, 4),
+    BOTH('d', double, 8),
+    ['s'] = {1, 1, 1},
+    ['p'] = {1, 1, 1},
+    NATIVE('P', void *),
 };
 
-/* Standard sizes ('=', '<', '>', '!'): no alignment, and no 'n', 'N', 'P'. */
-static const CodeInfo standard_codes[] = {
-    {'x', 1, 1}, {'c', 1, 1}, {'b', 1, 1}, {'B', 1, 1}, {'?', 1, 1},
-    {'h', 2, 1}, {'H', 2, 1}, {'i', 4, 1}, {'I', 4, 1}, {'l', 4, 1},
-    {'L', 4, 1}, {'q', 8, 1}, {'Q', 8, 1}, {'e', 2, 1}, {'f', 4, 1},
-    {'d', 8, 1}, {'s', 1, 1}, {'p', 1, 1}, {0, 0, 0},
-};
-
-static const CodeInfo *
-find_code(char byteorder, char c)
-{
-    const CodeInfo *table = byteorder == '@' ? native_codes : standard_codes;
-    for (; table->code != 0; table++) {
-        if (table->code == c) {
-            return table;
-        }
-    }
-    return NULL;
-}
+#undef NATIVE
+#undef BOTH
 
 /* --- Checking the text ------------------------------------------------------- */
 
@@ -138,7 +126,14 @@ static int
 check_ascii(const char *format)
 {
     const unsigned char *s = (const unsigned char *)format;
-    size_t n = strlen(format);
+    unsigned char any = 0;
+    size_t n = 0;
+    for (; s[n] != '\0'; n++) {
+        any |= s[n];
+    }
+    if (any < 0x80) {
+        return 0;
+    }
     size_t i = 0;
     Py_ssize_t character = 0;          /* index in code points */
     Py_ssize_t bad_start = -1, bad_end = -1;
@@ -203,7 +198,7 @@ check_ascii(const char *format)
     return -1;
 }
 
-/* --- Walking the codes ------------------------------------------------------- */
+/* --- Walking the codes ------------------------------------------------------ */
 
 static int
 is_space(char c)
@@ -217,6 +212,67 @@ struct_error(const char *message)
 {
     PyErr_SetString(MbExc_StructError, message);
     return -1;
+}
+
+/* The next code of the format after *next: its character, repeat count,
+   size of one unit and alignment, with *next moved past it.  1, 0 at the
+   end, -1 with struct.error. */
+static inline int
+scan_code(const char **next, int native, char *code, Py_ssize_t *count,
+          Py_ssize_t *unit, Py_ssize_t *alignment)
+{
+    const char *s = *next;
+    while (is_space(*s)) {
+        s++;
+    }
+    if (*s == '\0') {
+        *next = s;
+        return 0;
+    }
+    Py_ssize_t n = 1;
+    if (*s >= '0' && *s <= '9') {
+        n = 0;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            int digit = *s - '0';
+            if (n > (PY_SSIZE_T_MAX - digit) / 10) {
+                return struct_error("total struct size too long");
+            }
+            n = n * 10 + digit;
+        }
+        if (*s == '\0') {
+            return struct_error("repeat count given without format "
+                                "specifier");
+        }
+    }
+    unsigned char c = (unsigned char)*s;
+    const CodeInfo *info = c < 128 ? &codes[c] : &codes[0];
+    Py_ssize_t size = native ? info->native_size : info->standard_size;
+    if (size == 0) {
+        return struct_error("bad char in struct format");
+    }
+    *code = (char)c;
+    *count = n;
+    *unit = size;
+    *alignment = native ? info->native_alignment : 1;
+    *next = s + 1;
+    return 1;
+}
+
+/* Round *size up to alignment and add count units of unit bytes; -1 with
+   struct.error if the total overflows. */
+static inline int
+add_code(Py_ssize_t *size, Py_ssize_t count, Py_ssize_t unit,
+         Py_ssize_t alignment, Py_ssize_t *padding)
+{
+    Py_ssize_t offset, bytes;
+    /* Alignments are powers of two: no division on this path. */
+    *padding = (Py_ssize_t)((0 - (size_t)*size) & (size_t)(alignment - 1));
+    if (__builtin_add_overflow(*size, *padding, &offset)
+        || __builtin_mul_overflow(count, unit, &bytes)
+        || __builtin_add_overflow(offset, bytes, size)) {
+        return struct_error("total struct size too long");
+    }
+    return 0;
 }
 
 int
@@ -242,53 +298,26 @@ MbFormat_Start(MbFormatParser *parser, const char *format)
 int
 MbFormat_Next(MbFormatParser *parser, MbFormatCode *code)
 {
-    const char *s = parser->next;
-    while (is_space(*s)) {
-        s++;
+    char c;
+    Py_ssize_t count, unit, alignment, padding;
+    int r = scan_code(&parser->next, parser->byteorder == '@', &c, &count,
+                      &unit, &alignment);
+    if (r <= 0) {
+        return r;
     }
-    if (*s == '\0') {
-        parser->next = s;
-        return 0;
+    Py_ssize_t before = parser->size;
+    if (add_code(&parser->size, count, unit, alignment, &padding) < 0) {
+        return -1;
     }
-    Py_ssize_t count = 1;
-    if (*s >= '0' && *s <= '9') {
-        count = 0;
-        for (; *s >= '0' && *s <= '9'; s++) {
-            int digit = *s - '0';
-            if (count > (PY_SSIZE_T_MAX - digit) / 10) {
-                return struct_error("total struct size too long");
-            }
-            count = count * 10 + digit;
-        }
-        if (*s == '\0') {
-            return struct_error("repeat count given without format "
-                                "specifier");
-        }
-    }
-    const CodeInfo *info = find_code(parser->byteorder, *s);
-    if (info == NULL) {
-        return struct_error("bad char in struct format");
-    }
-    Py_ssize_t offset = parser->size;
-    Py_ssize_t alignment = parser->byteorder == '@' ? info->alignment : 1;
-    Py_ssize_t padding = (alignment - offset % alignment) % alignment;
-    if (padding > PY_SSIZE_T_MAX - offset) {
-        return struct_error("total struct size too long");
-    }
-    offset += padding;
-    if (count > (PY_SSIZE_T_MAX - offset) / info->size) {
-        return struct_error("total struct size too long");
-    }
-    code->code = *s;
+    int string = c == 's' || c == 'p';
+    code->code = c;
     code->count = count;
-    code->itemsize = (*s == 's' || *s == 'p') ? count : info->size;
-    code->nitems = *s == 'x' ? 0 : (*s == 's' || *s == 'p') ? 1 : count;
+    code->itemsize = string ? count : unit;
+    code->nitems = c == 'x' ? 0 : string ? 1 : count;
     code->alignment = alignment;
     code->padding = padding;
-    code->offset = offset;
-    code->size = count * info->size;
-    parser->size = offset + code->size;
-    parser->next = s + 1;
+    code->offset = before + padding;
+    code->size = count * unit;
     return 1;
 }
 
@@ -296,12 +325,18 @@ Py_ssize_t
 PyBuffer_SizeFromFormat(const char *format)
 {
     MbFormatParser parser;
-    MbFormatCode code;
-    int result;
+    char c;
+    Py_ssize_t count, unit, alignment, padding;
+    int r;
     if (MbFormat_Start(&parser, format) < 0) {
         return -1;
     }
-    while ((result = MbFormat_Next(&parser, &code)) > 0) {
+    int native = parser.byteorder == '@';
+    while ((r = scan_code(&parser.next, native, &c, &count, &unit,
+                          &alignment)) > 0) {
+        if (add_code(&parser.size, count, unit, alignment, &padding) < 0) {
+            return -1;
+        }
     }
-    return result < 0 ? -1 : parser.size;
+    return r < 0 ? -1 : parser.size;
 }

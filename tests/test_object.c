@@ -81,7 +81,8 @@ START_TEST(test_static_objects_are_immortal)
 {
     PyObject *type = (PyObject *)&ProbeType;
     Py_ssize_t count = Py_REFCNT(type);
-    ck_assert_int_ge(count, MB_IMMORTAL_REFCNT);
+    ck_assert_int_eq(count, MB_IMMORTAL_REFCNT);
+    ck_assert(_Py_IsImmortal(type));
     Py_INCREF(type);
     ck_assert_int_eq(Py_REFCNT(type), count);
     for (int i = 0; i < 3; i++) {

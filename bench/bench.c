@@ -1,0 +1,546 @@
+/* The benchmark: the buffer protocol's helpers on the cases where CPython is
+ * slow, and on the hot paths where minibuf must not be slower.
+ *
+ * Written only with CPython's C API: `make bench` builds this file against
+ * minibuf and against CPython, and bench/run.py runs both alternately and
+ * prints the table.  Each line of output is
+ *
+ *     case <TAB> seconds per operation <TAB> bytes copied <TAB> memcpy seconds
+ *
+ * where the last two are 0 for cases that copy nothing; "memcpy seconds" is
+ * the time of memcpy for the same number of bytes, measured here.
+ *
+ * Usage: bench [CASE]   (a case name or prefix runs only those cases)
+ */
+#define _DEFAULT_SOURCE
+#include <Python.h>
+#include <sys/mman.h>
+#include <time.h>
+
+/* --- Timing ------------------------------------------------------------------ */
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Seconds per call of fn(arg): the median of 7 samples of enough calls to
+   last about 20 ms each. */
+static double
+measure(void (*fn)(void *), void *arg)
+{
+    long calls = 1;
+    for (;;) {
+        double start = now();
+        for (long i = 0; i < calls; i++) {
+            fn(arg);
+        }
+        double elapsed = now() - start;
+        if (elapsed > 0.02 || calls > (1L << 30)) {
+            break;
+        }
+        calls *= elapsed < 0.002 ? 10 : 2;
+    }
+    double samples[7];
+    for (int s = 0; s < 7; s++) {
+        double start = now();
+        for (long i = 0; i < calls; i++) {
+            fn(arg);
+        }
+        samples[s] = (now() - start) / (double)calls;
+    }
+    qsort(samples, 7, sizeof(double), compare_doubles);
+    return samples[3];
+}
+
+static void
+check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "bench: %s failed\n", what);
+        if (PyErr_Occurred()) {
+            PyErr_Print();
+        }
+        exit(1);
+    }
+}
+
+/* --- An exporter of any layout ------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    Py_buffer layout;
+} Layout;
+
+static int
+layout_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    (void)flags;
+    *view = ((Layout *)self)->layout;
+    view->obj = self;
+    Py_INCREF(self);
+    return 0;
+}
+
+static PyBufferProcs layout_as_buffer = {.bf_getbuffer = layout_getbuffer};
+
+static PyTypeObject LayoutType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "bench.Layout",
+    .tp_basicsize = sizeof(Layout),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_as_buffer = &layout_as_buffer,
+};
+
+/* A writable view of memory with this shape and strides.  Every view has
+   strides: CPython's copy functions read through NULL ones. */
+static Py_buffer
+describe(void *memory, Py_ssize_t itemsize, const char *format, int ndim,
+         Py_ssize_t *shape, Py_ssize_t *strides)
+{
+    Py_buffer view;
+    memset(&view, 0, sizeof(view));
+    view.buf = memory;
+    view.itemsize = itemsize;
+    view.format = (char *)format;
+    view.ndim = ndim;
+    view.shape = shape;
+    view.strides = strides;
+    view.len = itemsize;
+    for (int i = 0; i < ndim; i++) {
+        view.len *= shape[i];
+    }
+    return view;
+}
+
+static PyObject *
+new_layout(Py_buffer view)
+{
+    Layout *l = PyObject_New(Layout, &LayoutType);
+    check(l != NULL, "PyObject_New");
+    l->layout = view;
+    return (PyObject *)l;
+}
+
+/* Memory for the cases, in huge pages where the system allows (as NumPy
+   arranges for its arrays), filled so that no page fault is timed. */
+static void *
+big_alloc(size_t n)
+{
+    void *p = NULL;
+    size_t huge = (size_t)2 << 20;
+    if (posix_memalign(&p, huge, (n + huge - 1) / huge * huge) != 0) {
+        return NULL;
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void *
+filled(size_t n)
+{
+    unsigned char *p = big_alloc(n);
+    check(p != NULL, "malloc");
+    for (size_t i = 0; i < n; i++) {
+        p[i] = (unsigned char)(i * 7 + 3);
+    }
+    return p;
+}
+
+/* --- Cases ------------------------------------------------------------------------ */
+
+typedef struct {
+    Py_buffer view;
+    void *out;
+    char order;
+    PyObject *dest, *src;
+    const char *format;
+    Py_ssize_t *index;
+} Args;
+
+static void
+run_to_contiguous(void *p)
+{
+    Args *a = p;
+    if (PyBuffer_ToContiguous(a->out, &a->view, a->view.len, a->order) < 0) {
+        check(0, "PyBuffer_ToContiguous");
+    }
+}
+
+static void
+run_from_contiguous(void *p)
+{
+    Args *a = p;
+    if (PyBuffer_FromContiguous(&a->view, a->out, a->view.len,
+                                a->order) < 0) {
+        check(0, "PyBuffer_FromContiguous");
+    }
+}
+
+static void
+run_copy_data(void *p)
+{
+    Args *a = p;
+    if (PyObject_CopyData(a->dest, a->src) < 0) {
+        check(0, "PyObject_CopyData");
+    }
+}
+
+static void
+run_get_contiguous(void *p)
+{
+    Args *a = p;
+    PyObject *mv = PyMemoryView_GetContiguous(a->src, PyBUF_READ, a->order);
+    check(mv != NULL, "PyMemoryView_GetContiguous");
+    Py_DECREF(mv);
+}
+
+static void
+run_size_from_format(void *p)
+{
+    Args *a = p;
+    if (PyBuffer_SizeFromFormat(a->format) < 0) {
+        check(0, "PyBuffer_SizeFromFormat");
+    }
+}
+
+static int request_flags;
+
+static void
+run_get_buffer(void *p)
+{
+    Args *a = p;
+    Py_buffer view;
+    if (PyObject_GetBuffer(a->src, &view, request_flags) < 0) {
+        check(0, "PyObject_GetBuffer");
+    }
+    PyBuffer_Release(&view);
+}
+
+static void
+run_memoryview(void *p)
+{
+    Args *a = p;
+    PyObject *mv = PyMemoryView_FromObject(a->src);
+    check(mv != NULL, "PyMemoryView_FromObject");
+    Py_DECREF(mv);
+}
+
+static volatile int sink;
+
+static void
+run_is_contiguous(void *p)
+{
+    Args *a = p;
+    sink += PyBuffer_IsContiguous(&a->view, a->order);
+}
+
+static void
+run_get_pointer(void *p)
+{
+    Args *a = p;
+    sink += *(char *)PyBuffer_GetPointer(&a->view, a->index);
+}
+
+static void
+run_fill_strides(void *p)
+{
+    Args *a = p;
+    Py_ssize_t strides[3];
+    PyBuffer_FillContiguousStrides(3, a->view.shape, strides, 8, a->order);
+    sink += (int)strides[0];
+}
+
+typedef struct {
+    void *dst;
+    const void *src;
+    size_t n;
+} MemcpyArgs;
+
+static void
+run_memcpy(void *p)
+{
+    MemcpyArgs *m = p;
+    memcpy(m->dst, m->src, m->n);
+    sink += ((volatile char *)m->dst)[0];
+}
+
+/* Time memcpy of n bytes between two buffers of that size. */
+static double
+memcpy_time(size_t n)
+{
+    MemcpyArgs m = {filled(n), filled(n), n};
+    double t = measure(run_memcpy, &m);
+    free(m.dst);
+    free((void *)m.src);
+    return t;
+}
+
+static const char *only;
+
+static int
+wanted(const char *name)
+{
+    return only == NULL || strncmp(name, only, strlen(only)) == 0;
+}
+
+static void
+report(const char *name, void (*fn)(void *), Args *args, size_t bytes)
+{
+    double t = measure(fn, args);
+    double m = bytes ? memcpy_time(bytes) : 0.0;
+    printf("%s\t%.6e\t%zu\t%.6e\n", name, t, bytes, m);
+    fflush(stdout);
+}
+
+/* --- The copy cases --------------------------------------------------------------- */
+
+/* 4096 x 4096 bytes, every second column of a 4096 x 8192 array. */
+static void
+bench_strided_columns(void)
+{
+    static Py_ssize_t shape[] = {4096, 4096}, strides[] = {8192, 2};
+    if (!wanted("to_contiguous_C_uint8_every_2nd_column")) {
+        return;
+    }
+    Args a = {0};
+    void *memory = filled(4096 * 8192);
+    a.view = describe(memory, 1, "B", 2, shape, strides);
+    a.out = filled((size_t)a.view.len);
+    a.order = 'C';
+    report("to_contiguous_C_uint8_every_2nd_column", run_to_contiguous, &a,
+           (size_t)a.view.len);
+    free(a.out);
+    free(memory);
+}
+
+/* A C-contiguous 256 x 256 x 64 float64 array, to Fortran order and back. */
+static void
+bench_transpositions(void)
+{
+    static Py_ssize_t shape[] = {256, 256, 64};
+    static Py_ssize_t c[] = {256 * 64 * 8, 64 * 8, 8};
+    static Py_ssize_t f[] = {8, 256 * 8, 256 * 256 * 8};
+    size_t n = 256 * 256 * 64 * 8;
+    Args a = {0};
+    void *memory = filled(n);
+    a.out = filled(n);
+    if (wanted("to_contiguous_F_of_C_float64_256x256x64")) {
+        a.view = describe(memory, 8, "d", 3, shape, c);
+        a.order = 'F';
+        report("to_contiguous_F_of_C_float64_256x256x64", run_to_contiguous,
+               &a, n);
+    }
+    if (wanted("to_contiguous_C_of_F_float64_256x256x64")) {
+        a.view = describe(memory, 8, "d", 3, shape, f);
+        a.order = 'C';
+        report("to_contiguous_C_of_F_float64_256x256x64", run_to_contiguous,
+               &a, n);
+    }
+    if (wanted("get_contiguous_C_of_F_float64_256x256x64")) {
+        a.src = new_layout(describe(memory, 8, "d", 3, shape, f));
+        a.order = 'C';
+        report("get_contiguous_C_of_F_float64_256x256x64",
+               run_get_contiguous, &a, n);
+        Py_DECREF(a.src);
+    }
+    free(a.out);
+    free(memory);
+}
+
+/* FromContiguous into 256 x 256 x 64 float64 whose inner stride is 512
+   bytes (a 2 GiB region, every 64th double). */
+static void
+bench_scatter(void)
+{
+    static Py_ssize_t shape[] = {256, 256, 64};
+    static Py_ssize_t strides[] = {256 * 64 * 512, 64 * 512, 512};
+    if (!wanted("from_contiguous_C_float64_inner_stride_512")) {
+        return;
+    }
+    size_t region = (size_t)256 * 256 * 64 * 512;
+    char *memory = big_alloc(region);
+    check(memory != NULL, "malloc of the scattered region");
+    memset(memory, 1, region);
+    Args a = {0};
+    a.view = describe(memory, 8, "d", 3, shape, strides);
+    a.out = filled((size_t)a.view.len);
+    a.order = 'C';
+    report("from_contiguous_C_float64_inner_stride_512", run_from_contiguous,
+           &a, (size_t)a.view.len);
+    free(a.out);
+    free(memory);
+}
+
+/* A large copy between exporters: every second double of 2048 x 2048 into a
+   contiguous array. */
+static void
+bench_copy_data_large(void)
+{
+    static Py_ssize_t shape[] = {2048, 2048};
+    static Py_ssize_t strided[] = {2048 * 16, 16}, c[] = {2048 * 8, 8};
+    if (!wanted("copy_data_float64_2048x2048_strided")) {
+        return;
+    }
+    Args a = {0};
+    void *from = filled(2048 * 2048 * 16), *to = filled(2048 * 2048 * 8);
+    a.src = new_layout(describe(from, 8, "d", 2, shape, strided));
+    a.dest = new_layout(describe(to, 8, "d", 2, shape, c));
+    report("copy_data_float64_2048x2048_strided", run_copy_data, &a,
+           2048 * 2048 * 8);
+    Py_DECREF(a.src);
+    Py_DECREF(a.dest);
+    free(from);
+    free(to);
+}
+
+/* 8 x 8 float64, every second column: the small cases. */
+static void
+bench_small(void)
+{
+    static Py_ssize_t shape[] = {8, 8};
+    static Py_ssize_t strided[] = {128, 16}, c[] = {64, 8};
+    Args a = {0};
+    void *from = filled(1024), *to = filled(512);
+    if (wanted("copy_data_float64_8x8_strided")) {
+        a.src = new_layout(describe(from, 8, "d", 2, shape, strided));
+        a.dest = new_layout(describe(to, 8, "d", 2, shape, c));
+        report("copy_data_float64_8x8_strided", run_copy_data, &a, 512);
+        Py_DECREF(a.src);
+        Py_DECREF(a.dest);
+    }
+    a.view = describe(from, 8, "d", 2, shape, strided);
+    a.out = to;
+    a.order = 'C';
+    if (wanted("to_contiguous_C_float64_8x8_strided")) {
+        report("to_contiguous_C_float64_8x8_strided", run_to_contiguous, &a,
+               512);
+    }
+    if (wanted("from_contiguous_C_float64_8x8_strided")) {
+        report("from_contiguous_C_float64_8x8_strided", run_from_contiguous,
+               &a, 512);
+    }
+    free(from);
+    free(to);
+}
+
+/* Contiguous views: the copy must cost what memcpy costs. */
+static void
+bench_contiguous(void)
+{
+    static const size_t sizes[] = {64, 4096, 1 << 20, 64 << 20};
+    static const char *names[] = {
+        "to_contiguous_contiguous_64B", "to_contiguous_contiguous_4KiB",
+        "to_contiguous_contiguous_1MiB", "to_contiguous_contiguous_64MiB"};
+    for (int k = 0; k < 4; k++) {
+        if (!wanted(names[k])) {
+            continue;
+        }
+        Py_ssize_t shape[] = {(Py_ssize_t)sizes[k]}, strides[] = {1};
+        Args a = {0};
+        void *memory = filled(sizes[k]);
+        a.view = describe(memory, 1, "B", 1, shape, strides);
+        a.out = filled(sizes[k]);
+        a.order = 'C';
+        report(names[k], run_to_contiguous, &a, sizes[k]);
+        free(a.out);
+        free(memory);
+    }
+}
+
+/* --- The hot paths ---------------------------------------------------------------- */
+
+static void
+bench_hot_paths(void)
+{
+    Args a = {0};
+    a.format = "3i2x?";
+    if (wanted("size_from_format_3i2x?")) {
+        report("size_from_format_3i2x?", run_size_from_format, &a, 0);
+    }
+    a.format = "<2h 3s i 0q 4x d";
+    if (wanted("size_from_format_long")) {
+        report("size_from_format_long", run_size_from_format, &a, 0);
+    }
+    PyObject *array = PyByteArray_FromStringAndSize("0123456789abcdef", 16);
+    PyObject *bytes = PyBytes_FromStringAndSize("0123456789abcdef", 16);
+    a.src = array;
+    request_flags = PyBUF_FULL_RO;
+    if (wanted("get_buffer_release_bytearray_FULL_RO")) {
+        report("get_buffer_release_bytearray_FULL_RO", run_get_buffer, &a,
+               0);
+    }
+    a.src = bytes;
+    request_flags = PyBUF_SIMPLE;
+    if (wanted("get_buffer_release_bytes_SIMPLE")) {
+        report("get_buffer_release_bytes_SIMPLE", run_get_buffer, &a, 0);
+    }
+    PyObject *mv = PyMemoryView_FromObject(bytes);
+    a.src = mv;
+    request_flags = PyBUF_FULL_RO;
+    if (wanted("get_buffer_release_memoryview_FULL_RO")) {
+        report("get_buffer_release_memoryview_FULL_RO", run_get_buffer, &a,
+               0);
+    }
+    a.src = bytes;
+    if (wanted("memoryview_from_bytes")) {
+        report("memoryview_from_bytes", run_memoryview, &a, 0);
+    }
+    a.src = mv;
+    if (wanted("memoryview_from_memoryview")) {
+        report("memoryview_from_memoryview", run_memoryview, &a, 0);
+    }
+    static char memory[256 * 1024];
+    static Py_ssize_t shape[] = {16, 32, 64};
+    static Py_ssize_t c[] = {32 * 64 * 8, 64 * 8, 8};
+    static Py_ssize_t index[] = {15, 31, 63};
+    a.view = describe(memory, 8, "d", 3, shape, c);
+    a.index = index;
+    a.order = 'C';
+    if (wanted("is_contiguous_3d_C")) {
+        report("is_contiguous_3d_C", run_is_contiguous, &a, 0);
+    }
+    a.order = 'F';
+    if (wanted("is_contiguous_3d_F")) {
+        report("is_contiguous_3d_F", run_is_contiguous, &a, 0);
+    }
+    if (wanted("get_pointer_3d")) {
+        report("get_pointer_3d", run_get_pointer, &a, 0);
+    }
+    a.order = 'C';
+    if (wanted("fill_contiguous_strides_3d")) {
+        report("fill_contiguous_strides_3d", run_fill_strides, &a, 0);
+    }
+    Py_DECREF(mv);
+    Py_DECREF(bytes);
+    Py_DECREF(array);
+}
+
+int
+main(int argc, char **argv)
+{
+    only = argc > 1 ? argv[1] : NULL;
+    Py_Initialize();
+    check(PyType_Ready(&LayoutType) == 0, "PyType_Ready");
+    bench_hot_paths();
+    bench_small();
+    bench_contiguous();
+    bench_strided_columns();
+    bench_transpositions();
+    bench_copy_data_large();
+    bench_scatter();
+    Py_Finalize();
+    return 0;
+}
