@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-/* --- Timing ------------------------------------------------------------------ */
+/* --- Timing -------------------------------------------------------------- */
 
 static double
 now(void)
@@ -75,7 +75,7 @@ check(int ok, const char *what)
     }
 }
 
-/* --- An exporter of any layout ------------------------------------------------- */
+/* --- An exporter of any layout ------------------------------------------- */
 
 typedef struct {
     PyObject_HEAD
@@ -159,7 +159,7 @@ filled(size_t n)
     return p;
 }
 
-/* --- Cases ------------------------------------------------------------------------ */
+/* --- Cases --------------------------------------------------------------- */
 
 typedef struct {
     Py_buffer view;
@@ -305,7 +305,7 @@ report(const char *name, void (*fn)(void *), Args *args, size_t bytes)
     fflush(stdout);
 }
 
-/* --- The copy cases --------------------------------------------------------------- */
+/* --- The copy cases ------------------------------------------------------ */
 
 /* 4096 x 4096 bytes, every second column of a 4096 x 8192 array. */
 static void
@@ -460,7 +460,7 @@ bench_contiguous(void)
     }
 }
 
-/* --- The hot paths ---------------------------------------------------------------- */
+/* --- The hot paths ------------------------------------------------------- */
 
 static void
 bench_hot_paths(void)

@@ -255,7 +255,8 @@ PyAPI_FUNC(int) PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b);
 PyAPI_FUNC(unsigned long) PyType_GetFlags(PyTypeObject *type);
 
 #define PyType_HasFeature(t, f) ((PyType_GetFlags(t) & (f)) != 0)
-#define PyType_Check(op) PyType_HasFeature(Py_TYPE(op), Py_TPFLAGS_TYPE_SUBCLASS)
+#define PyType_Check(op) \
+    PyType_HasFeature(Py_TYPE(op), Py_TPFLAGS_TYPE_SUBCLASS)
 #define PyType_CheckExact(op) Py_IS_TYPE((op), &PyType_Type)
 
 static inline int

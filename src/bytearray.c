@@ -23,8 +23,9 @@ static int
 bytearray_getbuffer(PyObject *self, Py_buffer *view, int flags)
 {
     if (view == NULL) {
-        PyErr_SetString(PyExc_BufferError,
-                        "bytearray_getbuffer: view==NULL argument is obsolete");
+        PyErr_SetString(
+            PyExc_BufferError,
+            "bytearray_getbuffer: view==NULL argument is obsolete");
         return -1;
     }
     /* Cannot fail: the storage is writable. */

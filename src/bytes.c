@@ -55,22 +55,32 @@ static PyTypeObject bytes_type = {
 
 PyTypeObject *const MbType_Bytes = &bytes_type;
 
-/* A new bytes object of size bytes, zero-filled.  `too_big` is the message
-   of the OverflowError for a size that cannot be allocated. */
+/* A new bytes object of size bytes, zero-filled unless the caller will
+   fill them.  `too_big` is the message of the OverflowError for a size that
+   cannot be allocated. */
 static PyBytesObject *
-new_bytes(Py_ssize_t size, const char *too_big)
+new_bytes(Py_ssize_t size, const char *too_big, int zero)
 {
     if ((size_t)size > (size_t)PY_SSIZE_T_MAX - BYTES_HEADER_SIZE) {
         PyErr_SetString(PyExc_OverflowError, too_big);
         return NULL;
     }
-    PyBytesObject *op = PyObject_Calloc(1, BYTES_HEADER_SIZE + (size_t)size);
+    size_t total = BYTES_HEADER_SIZE + (size_t)size;
+    PyBytesObject *op = zero ? PyObject_Calloc(1, total)
+                             : PyObject_Malloc(total);
     if (op == NULL) {
         return (PyBytesObject *)PyErr_NoMemory();
     }
     PyObject_InitVar((PyVarObject *)op, &bytes_type, size);
     op->ob_shash = -1;
+    op->ob_sval[size] = '\0';
     return op;
+}
+
+PyObject *
+mb_bytes_for_filling(Py_ssize_t size)
+{
+    return (PyObject *)new_bytes(size, "byte string is too large", 0);
 }
 
 PyObject *
@@ -81,7 +91,8 @@ PyBytes_FromStringAndSize(const char *str, Py_ssize_t size)
                         "Negative size passed to PyBytes_FromStringAndSize");
         return NULL;
     }
-    PyBytesObject *op = new_bytes(size, "byte string is too large");
+    PyBytesObject *op = new_bytes(size, "byte string is too large",
+                                  str == NULL);
     if (op != NULL && str != NULL && size > 0) {
         memcpy(op->ob_sval, str, (size_t)size);
     }
@@ -96,7 +107,8 @@ PyBytes_FromString(const char *str)
         return NULL;
     }
     size_t size = strlen(str);
-    PyBytesObject *op = new_bytes((Py_ssize_t)size, "byte string is too long");
+    PyBytesObject *op = new_bytes((Py_ssize_t)size, "byte string is too long",
+                                  0);
     if (op != NULL) {
         memcpy(op->ob_sval, str, size);
     }

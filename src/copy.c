@@ -4,8 +4,8 @@
  * Results are CPython 3.11's.  Where the memory read and the memory written
  * cannot overlap and each item is written once, the order of the copy is
  * not observable, so the fast path (mb_layout_copy, strided.c) merges
- * dimensions, copies contiguous runs with memcpy and transposes in tiles.  Where it is observable, minibuf
- * copies item by item in CPython's order:
+ * dimensions, copies contiguous runs with memcpy and transposes in tiles.
+ * Where it is observable, minibuf copies item by item in CPython's order:
  * - when the source and the destination memory overlap;
  * - PyBuffer_FromContiguous with fewer bytes than the view holds (the
  *   first len / itemsize items, in C or Fortran index order);
@@ -18,7 +18,7 @@
  */
 #include "internal.h"
 
-/* --- Item by item, in CPython's order ------------------------------------------ */
+/* --- Item by item, in CPython's order ------------------------------------ */
 
 /* The address of the item of `layout` at index[0..ndim), where `ndim` may
    differ from the layout's: missing indices count as 0, extra ones are
@@ -114,7 +114,21 @@ may_overlap(const MbLayout *a, const MbLayout *b)
     return a_low < b_high && b_low < a_high;
 }
 
-/* --- The public functions ---------------------------------------------------------- */
+/* n bytes from src to dst: memcpy, unless the two overlap (which CPython's
+   memcpy would leave undefined). */
+static void
+copy_bytes(void *dst, const void *src, Py_ssize_t n)
+{
+    uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+    if (d + (uintptr_t)n <= s || s + (uintptr_t)n <= d) {
+        memcpy(dst, src, (size_t)n);
+    }
+    else {
+        memmove(dst, src, (size_t)n);
+    }
+}
+
+/* --- The public functions ------------------------------------------------ */
 
 int
 PyBuffer_ToContiguous(void *buf, const Py_buffer *src, Py_ssize_t len,
@@ -134,9 +148,9 @@ PyBuffer_ToContiguous(void *buf, const Py_buffer *src, Py_ssize_t len,
                         "PyBuffer_ToContiguous: len must not be negative");
         return -1;
     }
-    if (PyBuffer_IsContiguous(src, order)) {
+    if (mb_is_contiguous(src, order)) {
         if (len > 0) {
-            memmove(buf, src->buf, (size_t)len);
+            copy_bytes(buf, src->buf, len);
         }
         return 0;
     }
@@ -177,9 +191,9 @@ PyBuffer_FromContiguous(const Py_buffer *view, const void *buf,
     if (len > view->len) {
         len = view->len;
     }
-    if (PyBuffer_IsContiguous(view, fort)) {
+    if (mb_is_contiguous(view, fort)) {
         if (len > 0) {
-            memmove(view->buf, buf, (size_t)len);
+            copy_bytes(view->buf, buf, len);
         }
         return 0;
     }
@@ -293,12 +307,12 @@ PyObject_CopyData(PyObject *dest, PyObject *src)
                         "receive data from source");
         result = -1;
     }
-    else if ((PyBuffer_IsContiguous(&dest_view, 'C')
-              && PyBuffer_IsContiguous(&src_view, 'C'))
-             || (PyBuffer_IsContiguous(&dest_view, 'F')
-                 && PyBuffer_IsContiguous(&src_view, 'F'))) {
+    else if ((mb_is_contiguous(&dest_view, 'C')
+              && mb_is_contiguous(&src_view, 'C'))
+             || (mb_is_contiguous(&dest_view, 'F')
+                 && mb_is_contiguous(&src_view, 'F'))) {
         if (src_view.len > 0) {
-            memmove(dest_view.buf, src_view.buf, (size_t)src_view.len);
+            copy_bytes(dest_view.buf, src_view.buf, src_view.len);
         }
     }
     else {

@@ -21,7 +21,7 @@ typedef struct {
     char message[];
 } ExceptionObject;
 
-/* --- The exception types ---------------------------------------------------- */
+/* --- The exception types ------------------------------------------------- */
 
 #define EXCEPTION_FLAGS (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE \
                          | Py_TPFLAGS_READY | Py_TPFLAGS_BASE_EXC_SUBCLASS)
@@ -82,7 +82,7 @@ PyObject *PyExc_UnicodeDecodeError = (PyObject *)&exc_UnicodeDecodeError;
 PyObject *PyExc_UnicodeEncodeError = (PyObject *)&exc_UnicodeEncodeError;
 PyObject *MbExc_StructError = (PyObject *)&exc_StructError;
 
-/* --- The indicator ------------------------------------------------------------ */
+/* --- The indicator ------------------------------------------------------- */
 
 static MB_THREAD_LOCAL struct {
     PyObject *type;
@@ -360,7 +360,7 @@ PyErr_Print(void)
     PyErr_Clear();
 }
 
-/* --- New exception types -------------------------------------------------------- */
+/* --- New exception types ------------------------------------------------- */
 
 PyObject *
 PyErr_NewException(const char *name, PyObject *base, PyObject *dict)

@@ -27,7 +27,7 @@
 #  define MB_THREAD_LOCAL _Thread_local
 #endif
 
-/* --- Built-in type objects (object.c) -------------------------------------
+/* --- Built-in type objects (object.c) ---------------------------------------
  *
  * The library names them directly; programs reach them through the MbType_
  * pointers (object.h explains why).
@@ -35,7 +35,7 @@
 MB_HIDDEN extern PyTypeObject mb_type_type;
 MB_HIDDEN extern PyTypeObject mb_object_type;
 
-/* --- Accounting (mem.c) --------------------------------------------------- */
+/* --- Accounting (mem.c) -------------------------------------------------- */
 
 /* Kinds of small blocks a thread keeps for reuse (mb_cached_malloc). */
 enum { MB_CACHE_MANAGED_BUFFER, MB_CACHE_SMALL_VIEW, MB_CACHE_KINDS };
@@ -111,7 +111,7 @@ void mb_release_storage(void *ptr, size_t size);
 /* Free what the poison setting has kept back (at Py_Finalize). */
 void mb_flush_quarantine(void);
 
-/* --- The protocol (buffer.c) ---------------------------------------------- */
+/* --- The protocol (buffer.c) --------------------------------------------- */
 
 /* Call obj's bf_getbuffer and count the export (PyObject_GetBuffer without
    its checks, for the callers CPython lets call the slot directly).  Only
@@ -161,7 +161,7 @@ mb_fill_info(Py_buffer *view, PyObject *exporter, void *buf, Py_ssize_t len,
     return 0;
 }
 
-/* --- Exceptions (errors.c) ------------------------------------------------- */
+/* --- Exceptions (errors.c) ----------------------------------------------- */
 
 /* Set type with a message that is already formatted; never fails (falls
    back to MemoryError when the message cannot be stored). */
@@ -175,12 +175,116 @@ void mb_err_null_argument(void);
    NUL-terminated string, or NULL on failure with *length untouched. */
 char *mb_vformat(const char *format, va_list args, size_t *length);
 
-/* --- Hashing (hash.c) ----------------------------------------------------- */
+/* --- bytes (bytes.c) ----------------------------------------------------- */
+
+/* A new bytes object of size bytes that the caller fills (not zeroed). */
+PyObject *mb_bytes_for_filling(Py_ssize_t size);
+
+/* --- Hashing (hash.c) ---------------------------------------------------- */
 
 /* The hash CPython gives bytes with these contents (PYTHONHASHSEED=0). */
 Py_hash_t mb_hash_bytes(const void *data, Py_ssize_t length);
 
-/* --- Layouts (layout.c) --------------------------------------------------------
+/* --- Contiguity (PyBuffer_IsContiguous, layout.c) ------------------------ */
+
+/* The extent of dimension i; for a 1-D view without shape, len/itemsize.
+   -1 if the view has no shape to tell. */
+static inline Py_ssize_t
+mb_extent(const Py_buffer *view, int i)
+{
+    if (view->shape != NULL) {
+        return view->shape[i];
+    }
+    if (view->ndim == 1) {
+        return view->itemsize > 0 ? view->len / view->itemsize : 0;
+    }
+    return -1;
+}
+
+/* Each dimension of extent > 1 must have the stride of a contiguous array,
+   walking from the last dimension (C) or the first (Fortran); extents 0
+   and 1 are ignored.  Assumptions: strides != NULL, len != 0. */
+static inline int
+mb_strides_are_contiguous(const Py_buffer *view, int fortran)
+{
+    const Py_ssize_t *shape = view->shape, *strides = view->strides;
+    size_t expected = (size_t)view->itemsize;
+    if (shape == NULL) {
+        Py_ssize_t n = mb_extent(view, 0);
+        return view->ndim == 1 && n >= 0
+               && (n <= 1 || strides[0] == view->itemsize);
+    }
+    if (fortran) {
+        for (int i = 0; i < view->ndim; i++) {
+            if (shape[i] > 1 && (size_t)strides[i] != expected) {
+                return 0;
+            }
+            expected *= (size_t)shape[i];
+        }
+    }
+    else {
+        for (int i = view->ndim - 1; i >= 0; i--) {
+            if (shape[i] > 1 && (size_t)strides[i] != expected) {
+                return 0;
+            }
+            expected *= (size_t)shape[i];
+        }
+    }
+    return 1;
+}
+
+static inline int
+mb_is_c_contiguous(const Py_buffer *view)
+{
+    if (view->len == 0 || view->strides == NULL) {
+        return 1;
+    }
+    return mb_strides_are_contiguous(view, 0);
+}
+
+/* Without strides the view is C-contiguous, which is Fortran-contiguous
+   too when at most one dimension has more than one item. */
+static inline int
+mb_is_f_contiguous(const Py_buffer *view)
+{
+    if (view->len == 0) {
+        return 1;
+    }
+    if (view->strides == NULL) {
+        if (view->ndim <= 1) {
+            return 1;
+        }
+        int longer = 0;
+        for (int i = 0; i < view->ndim; i++) {
+            Py_ssize_t n = mb_extent(view, i);
+            longer += n < 0 || n > 1;
+        }
+        return longer <= 1;
+    }
+    return mb_strides_are_contiguous(view, 1);
+}
+
+/* PyBuffer_IsContiguous, inline for the copy functions. */
+static inline int
+mb_is_contiguous(const Py_buffer *view, char order)
+{
+    if (view == NULL || view->suboffsets != NULL) {
+        return 0;
+    }
+    switch (order) {
+    case 'C':
+        return mb_is_c_contiguous(view);
+    case 'F':
+        return mb_is_f_contiguous(view);
+    case 'A':
+        return mb_is_c_contiguous(view) || mb_is_f_contiguous(view);
+    default:
+        return 0;
+    }
+}
+
+
+/* --- Layouts (layout.c) -----------------------------------------------------
  *
  * A view's structure with shape and strides always filled in, on the stack:
  * what the copy functions and memoryview work from.
@@ -211,10 +315,27 @@ int mb_layout_of_view(MbLayout *layout, const Py_buffer *view,
 void mb_layout_contiguous(MbLayout *layout, char *buf, const MbLayout *like,
                           char order);
 
-/* PyBuffer_FillContiguousStrides with a Py_ssize_t itemsize. */
-void mb_contiguous_strides(int ndim, const Py_ssize_t *shape,
-                          Py_ssize_t *strides, Py_ssize_t itemsize,
-                          char order);
+/* PyBuffer_FillContiguousStrides with a Py_ssize_t itemsize.  Computed in
+   unsigned arithmetic: a product that overflows wraps around instead of
+   being undefined. */
+static inline void
+mb_contiguous_strides(int ndim, const Py_ssize_t *shape, Py_ssize_t *strides,
+                      Py_ssize_t itemsize, char order)
+{
+    size_t stride = (size_t)itemsize;
+    if (order == 'F') {
+        for (int i = 0; i < ndim; i++) {
+            strides[i] = (Py_ssize_t)stride;
+            stride *= (size_t)shape[i];
+        }
+    }
+    else {
+        for (int i = ndim - 1; i >= 0; i--) {
+            strides[i] = (Py_ssize_t)stride;
+            stride *= (size_t)shape[i];
+        }
+    }
+}
 
 /* The address a PIL-style pointer at p leads to, plus suboffset.  The
    pointer is read with memcpy: p need not be aligned. */
@@ -226,7 +347,7 @@ mb_follow(const char *p, Py_ssize_t suboffset)
     return target + suboffset;
 }
 
-/* --- Values of struct items (structvalue.c) ---------------------------------- */
+/* --- Values of struct items (structvalue.c) ------------------------------ */
 
 typedef enum { MB_VALUE_INT, MB_VALUE_FLOAT, MB_VALUE_BYTES } MbValueKind;
 
@@ -266,7 +387,7 @@ int mb_value_equal(const MbValue *a, const MbValue *b);
 int mb_items_equal(const char *format_a, const char *a, const char *format_b,
                    const char *b);
 
-/* --- Copies (copy.c) ------------------------------------------------------------- */
+/* --- Copies (copy.c) ----------------------------------------------------- */
 
 /* Copy every item of src to the item of dst with the same index.
    Assumptions: same ndim, shape and itemsize; the two do not overlap. */

@@ -15,116 +15,15 @@
  */
 #include "internal.h"
 
-/* --- Contiguity ---------------------------------------------------------------- */
-
-/* The extent of dimension i; for a 1-D view without shape, len/itemsize.
-   -1 if the view has no shape to tell. */
-static inline Py_ssize_t
-extent(const Py_buffer *view, int i)
-{
-    if (view->shape != NULL) {
-        return view->shape[i];
-    }
-    if (view->ndim == 1) {
-        return view->itemsize > 0 ? view->len / view->itemsize : 0;
-    }
-    return -1;
-}
-
-/* Each dimension of extent > 1 must have the stride of a contiguous array,
-   walking from the last dimension (C) or the first (Fortran); extents 0
-   and 1 are ignored.  Assumptions: strides != NULL, len != 0. */
-static inline int
-strides_are_contiguous(const Py_buffer *view, int fortran)
-{
-    const Py_ssize_t *shape = view->shape, *strides = view->strides;
-    size_t expected = (size_t)view->itemsize;
-    if (shape == NULL) {
-        Py_ssize_t n = extent(view, 0);
-        return view->ndim == 1 && n >= 0
-               && (n <= 1 || strides[0] == view->itemsize);
-    }
-    if (fortran) {
-        for (int i = 0; i < view->ndim; i++) {
-            if (shape[i] > 1 && (size_t)strides[i] != expected) {
-                return 0;
-            }
-            expected *= (size_t)shape[i];
-        }
-    }
-    else {
-        for (int i = view->ndim - 1; i >= 0; i--) {
-            if (shape[i] > 1 && (size_t)strides[i] != expected) {
-                return 0;
-            }
-            expected *= (size_t)shape[i];
-        }
-    }
-    return 1;
-}
-
-static inline int
-is_c_contiguous(const Py_buffer *view)
-{
-    if (view->len == 0 || view->strides == NULL) {
-        return 1;
-    }
-    return strides_are_contiguous(view, 0);
-}
-
-/* Without strides the view is C-contiguous, which is Fortran-contiguous
-   too when at most one dimension has more than one item. */
-static inline int
-is_f_contiguous(const Py_buffer *view)
-{
-    if (view->len == 0) {
-        return 1;
-    }
-    if (view->strides == NULL) {
-        if (view->ndim <= 1) {
-            return 1;
-        }
-        int longer = 0;
-        for (int i = 0; i < view->ndim; i++) {
-            Py_ssize_t n = extent(view, i);
-            longer += n < 0 || n > 1;
-        }
-        return longer <= 1;
-    }
-    return strides_are_contiguous(view, 1);
-}
+/* --- Contiguity ---------------------------------------------------------- */
 
 int
 PyBuffer_IsContiguous(const Py_buffer *view, char order)
 {
-    if (view == NULL || view->suboffsets != NULL) {
-        return 0;
-    }
-    switch (order) {
-    case 'C':
-        return is_c_contiguous(view);
-    case 'F':
-        return is_f_contiguous(view);
-    case 'A':
-        return is_c_contiguous(view) || is_f_contiguous(view);
-    default:
-        return 0;
-    }
+    return mb_is_contiguous(view, order);
 }
 
-/* --- Strides and addresses ----------------------------------------------------- */
-
-void
-mb_contiguous_strides(int ndim, const Py_ssize_t *shape, Py_ssize_t *strides,
-                      Py_ssize_t itemsize, char order)
-{
-    size_t stride = (size_t)itemsize;
-    for (int k = 0; k < ndim; k++) {
-        int i = order == 'F' ? k : ndim - 1 - k;
-        strides[i] = (Py_ssize_t)stride;
-        stride *= (size_t)shape[i];
-    }
-}
+/* --- Strides and addresses ----------------------------------------------- */
 
 void
 PyBuffer_FillContiguousStrides(int ndims, Py_ssize_t *shape,
@@ -172,7 +71,7 @@ PyBuffer_GetPointer(const Py_buffer *view, const Py_ssize_t *indices)
     return item_pointer(view, layout.strides, indices);
 }
 
-/* --- Complete descriptions ------------------------------------------------------ */
+/* --- Complete descriptions ----------------------------------------------- */
 
 int
 mb_describe(const Py_buffer *view, Py_ssize_t *shape, Py_ssize_t *strides,

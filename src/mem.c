@@ -103,7 +103,7 @@ MbStats_Get(MbStats *stats)
                                                     memory_order_relaxed);
 }
 
-/* --- Fault injection --------------------------------------------------------- */
+/* --- Fault injection ----------------------------------------------------- */
 
 static _Atomic int failure_armed;
 static _Atomic Py_ssize_t failure_countdown;
@@ -235,7 +235,7 @@ PyObject_Free(void *ptr)
     counted_free(ptr);
 }
 
-/* --- Per-thread caches of small blocks ------------------------------------------ */
+/* --- Per-thread caches of small blocks ----------------------------------- */
 
 void *
 mb_cached_malloc(int kind, size_t size)
@@ -272,7 +272,7 @@ mb_flush_caches(void)
     }
 }
 
-/* --- Poisoning storage that may be read through stale pointers ------------- */
+/* --- Poisoning storage that may be read through stale pointers ----------- */
 
 /* Blocks kept back from free while poisoned; the oldest is freed when a new
    one arrives, and all of them at Py_Finalize. */

@@ -33,7 +33,7 @@
 static PyTypeObject mbuf_type;
 static PyTypeObject memory_type;
 
-/* --- The managed buffer ------------------------------------------------------- */
+/* --- The managed buffer -------------------------------------------------- */
 
 static _PyManagedBufferObject *
 mbuf_alloc(void)
@@ -114,7 +114,7 @@ mbuf_copy_format(_PyManagedBufferObject *mbuf, const char *format)
     return 0;
 }
 
-/* --- Views: creation ------------------------------------------------------------ */
+/* --- Views: creation ----------------------------------------------------- */
 
 static int
 is_released(const PyMemoryViewObject *mv)
@@ -262,7 +262,7 @@ mbuf_add_incomplete_view(_PyManagedBufferObject *mbuf, const Py_buffer *src,
     return mv;
 }
 
-/* --- Views: release and destruction ------------------------------------------- */
+/* --- Views: release and destruction -------------------------------------- */
 
 /* Unregister mv from its mbuf; the last view releases the master. */
 static void
@@ -311,7 +311,7 @@ memory_dealloc(PyObject *self)
     }
 }
 
-/* --- memoryview as an exporter --------------------------------------------------- */
+/* --- memoryview as an exporter ------------------------------------------- */
 
 static int
 refuse(const char *message)
@@ -382,7 +382,7 @@ static PyBufferProcs memory_as_buffer = {
     .bf_releasebuffer = memory_releasebuf,
 };
 
-/* --- Formats -------------------------------------------------------------------- */
+/* --- Formats ------------------------------------------------------------- */
 
 /* The size of a native single-character format with an optional '@',
    storing the character in *code; -1 for any other format ('e' included,
@@ -472,7 +472,7 @@ check_item_format(const char *format, char *code)
     return 0;
 }
 
-/* --- The C API ------------------------------------------------------------------- */
+/* --- The C API ----------------------------------------------------------- */
 
 PyObject *
 PyMemoryView_FromObject(PyObject *obj)
@@ -549,7 +549,7 @@ PyMemoryView_FromBuffer(const Py_buffer *info)
 static PyObject *
 contiguous_copy(const Py_buffer *src, char order)
 {
-    PyObject *bytes = PyBytes_FromStringAndSize(NULL, src->len);
+    PyObject *bytes = mb_bytes_for_filling(src->len);
     if (bytes == NULL) {
         return NULL;
     }
@@ -620,7 +620,7 @@ PyMemoryView_GetContiguous(PyObject *obj, int buffertype, char order)
     return copy;
 }
 
-/* --- Operations offered from Python in CPython ----------------------------------- */
+/* --- Operations offered from Python in CPython --------------------------- */
 
 /* The view of mv, or NULL with SystemError if it is not a memoryview. */
 static PyMemoryViewObject *
@@ -674,7 +674,7 @@ MbMemoryView_ToBytes(PyObject *obj, char order)
         PyErr_SetString(PyExc_ValueError, "order must be 'C', 'F' or 'A'");
         return NULL;
     }
-    PyObject *bytes = PyBytes_FromStringAndSize(NULL, mv->view.len);
+    PyObject *bytes = mb_bytes_for_filling(mv->view.len);
     if (bytes != NULL
         && PyBuffer_ToContiguous(PyBytes_AS_STRING(bytes), &mv->view,
                                  mv->view.len, order) < 0) {
@@ -967,7 +967,7 @@ MbMemoryView_SetItem(PyObject *obj, const Py_ssize_t *index,
     return 0;
 }
 
-/* --- Equality --------------------------------------------------------------------- */
+/* --- Equality ------------------------------------------------------------ */
 
 /* Same number of dimensions and extents, up to the first zero extent. */
 static int
@@ -1086,7 +1086,7 @@ MbMemoryView_Equal(PyObject *obj, PyObject *other)
     return equal;
 }
 
-/* --- Hash ------------------------------------------------------------------------- */
+/* --- Hash ---------------------------------------------------------------- */
 
 static Py_hash_t
 memory_hash(PyObject *self)

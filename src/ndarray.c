@@ -38,7 +38,7 @@ typedef struct {
     int reexporter;
 } NdArray;
 
-/* --- Layouts -------------------------------------------------------------------- */
+/* --- Layouts ------------------------------------------------------------- */
 
 static void
 set_contiguity(Base *base)
@@ -262,7 +262,7 @@ error:
     return NULL;
 }
 
-/* --- The object ------------------------------------------------------------------ */
+/* --- The object ---------------------------------------------------------- */
 
 static PyTypeObject ndarray_type;
 
@@ -462,7 +462,7 @@ MbNdArray_Buffer(PyObject *obj)
     return nd == NULL ? NULL : &nd->head->view;
 }
 
-/* --- Exporting ------------------------------------------------------------------ */
+/* --- Exporting ----------------------------------------------------------- */
 
 static int
 refuse(const char *message)

@@ -15,7 +15,7 @@
  */
 #include "internal.h"
 
-/* --- The built-in types "type" and "object" -------------------------------- */
+/* --- The built-in types "type" and "object" ------------------------------ */
 
 static void
 object_dealloc(PyObject *self)
@@ -75,10 +75,11 @@ PyTypeObject *const MbType_BaseObject = &mb_object_type;
 
 static int ensure_ready(PyTypeObject *type);
 
-/* --- Readiness and inheritance ---------------------------------------------- */
+/* --- Readiness and inheritance ------------------------------------------- */
 
 /* Flags that say "derives from a built-in" and pass from base to subtype. */
-#define INHERITED_FLAGS (Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS)
+#define INHERITED_FLAGS \
+    (Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS)
 
 /* Copy into type the buffer slots it leaves empty.  Assumption: base is
    ready, so its table (if any) already holds every inherited slot. */
@@ -206,7 +207,7 @@ PyType_GetFlags(PyTypeObject *type)
     return type->tp_flags;
 }
 
-/* --- Creation and destruction --------------------------------------------- */
+/* --- Creation and destruction -------------------------------------------- */
 
 PyObject *
 PyObject_Init(PyObject *op, PyTypeObject *type)

@@ -15,7 +15,7 @@
  */
 #include "internal.h"
 
-/* --- Python 2.7's functions --------------------------------------------------- */
+/* --- Python 2.7's functions ---------------------------------------------- */
 
 typedef enum { READ_SEGMENT, WRITE_SEGMENT, CHAR_SEGMENT } SegmentKind;
 
@@ -91,7 +91,7 @@ python2_segment(PyObject *obj, SegmentKind kind, const char *missing,
     return 0;
 }
 
-/* --- CPython 3's wrappers ----------------------------------------------------- */
+/* --- CPython 3's wrappers ------------------------------------------------ */
 
 /* Ask for a PyBUF_SIMPLE view, keep its pointer and length, release it. */
 static int
@@ -107,7 +107,7 @@ python3_read(PyObject *obj, const void **buffer, Py_ssize_t *buffer_len)
     return 0;
 }
 
-/* --- The four functions --------------------------------------------------------- */
+/* --- The four functions -------------------------------------------------- */
 
 int
 PyObject_AsCharBuffer(PyObject *obj, const char **buffer,

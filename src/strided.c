@@ -70,18 +70,19 @@ simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
     return 1;
 }
 
-/* --- Rows ---------------------------------------------------------------------- */
+/* --- Rows ---------------------------------------------------------------- */
 
 /* n items of a fixed size SIZE from s (stride ss) to d (stride ds), four at
    a time. */
 #define COPY_ROW(SIZE)                                                  \
     do {                                                                \
         Py_ssize_t i = 0;                                               \
+        Py_ssize_t ss2 = 2 * ss, ss3 = 3 * ss, ds2 = 2 * ds, ds3 = 3 * ds; \
         for (; i + 4 <= n; i += 4) {                                    \
             memcpy(d, s, SIZE);                                         \
             memcpy(d + ds, s + ss, SIZE);                               \
-            memcpy(d + 2 * ds, s + 2 * ss, SIZE);                       \
-            memcpy(d + 3 * ds, s + 3 * ss, SIZE);                       \
+            memcpy(d + ds2, s + ss2, SIZE);                             \
+            memcpy(d + ds3, s + ss3, SIZE);                             \
             d += 4 * ds;                                                \
             s += 4 * ss;                                                \
         }                                                               \
@@ -100,7 +101,8 @@ gather_every_other_byte(char *d, const char *s, Py_ssize_t n)
 #if defined(__SSE2__)
     const __m128i low_bytes = _mm_set1_epi16(0x00ff);
     for (; i + 16 <= n; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + 2 * i));
+        __m128i a = _mm_loadu_si128(
+            (const __m128i *)(const void *)(s + 2 * i));
         __m128i b = _mm_loadu_si128(
             (const __m128i *)(const void *)(s + 2 * i + 16));
         __m128i packed = _mm_packus_epi16(_mm_and_si128(a, low_bytes),
@@ -151,12 +153,43 @@ copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
     }
 }
 
-/* --- Tiles ----------------------------------------------------------------------- */
+/* --- Tiles --------------------------------------------------------------- */
 
 /* Dimensions p (along which the destination is contiguous) and q (along
    which the source is) copied in TILE x TILE tiles.  Rows run along p, so
    the writes are sequential; successive rows step along q, so the source
    lines a tile reads are used up while they are in the cache. */
+/* One tile of `height` rows of `width` items of SIZE bytes: rows along p
+   (destination contiguous, source stride ssp), stepping along q. */
+#define COPY_TILE(SIZE)                                                 \
+    for (Py_ssize_t j = 0; j < height; j++) {                           \
+        char *dr = d + j * dsq;                                         \
+        const char *sr = s + j * ssq;                                   \
+        for (Py_ssize_t i = 0; i < width; i++) {                        \
+            memcpy(dr + i * (SIZE), sr + i * ssp, SIZE);                \
+        }                                                               \
+    }
+
+static void
+copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
+          Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize)
+{
+    switch (itemsize) {
+    case 4:
+        COPY_TILE(4)
+        return;
+    case 8:
+        COPY_TILE(8)
+        return;
+    default:
+        for (Py_ssize_t j = 0; j < height; j++) {
+            copy_row(d + j * dsq, itemsize, s + j * ssq, ssp, width,
+                     itemsize);
+        }
+        return;
+    }
+}
+
 static void
 copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
 {
@@ -166,11 +199,9 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
     for (Py_ssize_t p0 = 0; p0 < np; p0 += TILE) {
         Py_ssize_t width = p0 + TILE < np ? TILE : np - p0;
         for (Py_ssize_t q0 = 0; q0 < nq; q0 += TILE) {
-            Py_ssize_t q1 = q0 + TILE < nq ? q0 + TILE : nq;
-            for (Py_ssize_t j = q0; j < q1; j++) {
-                copy_row(d + p0 * dsp + j * dsq, dsp, s + p0 * ssp + j * ssq,
-                         ssp, width, nest->itemsize);
-            }
+            Py_ssize_t height = q0 + TILE < nq ? TILE : nq - q0;
+            copy_tile(d + p0 * dsp + q0 * dsq, s + p0 * ssp + q0 * ssq,
+                      width, height, ssp, dsq, ssq, nest->itemsize);
         }
     }
 }
@@ -198,7 +229,7 @@ transposition(const LoopNest *nest, int *p, int *q)
     return *p >= 0 && *q >= 0 && *p != *q;
 }
 
-/* --- Loop nests ---------------------------------------------------------------- */
+/* --- Loop nests ---------------------------------------------------------- */
 
 /* Runs the kernel for each index of the other dimensions, stepping the
    pointers with an odometer: tiles over dimensions p and q when p >= 0,

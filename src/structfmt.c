@@ -17,7 +17,7 @@
 
 #include "internal.h"
 
-/* --- The tables of sizes ------------------------------------------------------ */
+/* --- The tables of sizes ------------------------------------------------- */
 
 /* For each format character: its size and alignment in native mode, its
    standard size (0: not a standard code), 0 everywhere for an unknown
@@ -60,7 +60,7 @@ static const CodeInfo codes[128] = {
 #undef NATIVE
 #undef BOTH
 
-/* --- Checking the text ------------------------------------------------------- */
+/* --- Checking the text --------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 with the reason and
    the number of bytes the error covers, following CPython's decoder. */
@@ -198,7 +198,7 @@ check_ascii(const char *format)
     return -1;
 }
 
-/* --- Walking the codes ------------------------------------------------------ */
+/* --- Walking the codes --------------------------------------------------- */
 
 static int
 is_space(char c)

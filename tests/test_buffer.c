@@ -266,7 +266,7 @@ START_TEST(test_redirected_export_is_counted_once)
 }
 END_TEST
 
-/* --- PyBuffer_FillInfo ------------------------------------------------------------ */
+/* --- PyBuffer_FillInfo --------------------------------------------------- */
 
 START_TEST(test_fill_info_fields)
 {

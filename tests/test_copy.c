@@ -3,7 +3,20 @@
  * here, and the cases where minibuf defines what CPython leaves undefined. */
 #include "testutil.h"
 
-/* --- Random layouts and the reference copy --------------------------------------- */
+/* --- Random layouts and the reference copy ------------------------------- */
+
+/* Small layouts reach every branch of the copy engine's set-up; large ones
+   (extents past the engine's 32 x 32 tiles and 16-byte vector blocks) reach
+   its tiles, vector loops and their ragged edges. */
+typedef struct {
+    int rounds;
+    int max_ndim;
+    unsigned max_extent[5];    /* by ndim */
+    size_t arena;
+} Scale;
+
+static const Scale small_layouts = {2000, 4, {1, 6, 6, 6, 6}, 8192};
+static const Scale large_layouts = {300, 3, {1, 300, 150, 40, 0}, 1 << 22};
 
 #define ARENA 8192
 
@@ -14,6 +27,7 @@ typedef struct {
     Py_ssize_t strides[4];
     Py_ssize_t offset;        /* of the first item in the arena */
     Py_ssize_t nitems;
+    size_t span;              /* bytes of the arena the layout may touch */
 } Shape;
 
 static unsigned long long seed = 12345;
@@ -25,8 +39,9 @@ rnd(unsigned bound)
     return (unsigned)((seed >> 33) % bound);
 }
 
-/* A random strided layout that fits in the arena: dimensions stored in a
-   random order, with padding and sometimes backwards. */
+/* A random strided layout: dimensions stored in a random order, with
+   padding and sometimes backwards.  The caller checks that s->span fits in
+   its arena. */
 static void
 random_layout(Shape *s, int ndim, Py_ssize_t itemsize, const Py_ssize_t *shape)
 {
@@ -44,18 +59,28 @@ random_layout(Shape *s, int ndim, Py_ssize_t itemsize, const Py_ssize_t *shape)
         order[i] = order[j];
         order[j] = t;
     }
-    Py_ssize_t step = itemsize + (rnd(3) == 0 ? (Py_ssize_t)rnd(5) : 0);
-    Py_ssize_t low = 0;
+    /* Mostly packed; else every other item, or an odd padding. */
+    static const Py_ssize_t padding[] = {0, 0, 0, -1, -2, -2};
+    Py_ssize_t pad = padding[rnd(6)];
+    Py_ssize_t step = itemsize + (pad == -1   ? itemsize
+                                  : pad == -2 ? (Py_ssize_t)rnd(5)
+                                              : 0);
+    Py_ssize_t low = 0, high = 0;
     for (int k = 0; k < ndim; k++) {
         int i = order[k];
         Py_ssize_t stride = rnd(5) == 0 ? -step : step;
+        Py_ssize_t reach = stride * (shape[i] > 0 ? shape[i] - 1 : 0);
         s->strides[i] = stride;
         if (stride < 0) {
-            low += stride * (shape[i] > 0 ? shape[i] - 1 : 0);
+            low += reach;
+        }
+        else {
+            high += reach;
         }
         step = step * (shape[i] > 0 ? shape[i] : 1) + (rnd(3) == 0 ? 3 : 0);
     }
     s->offset = 64 - low;
+    s->span = (size_t)(s->offset + high + itemsize + 64);
 }
 
 static Py_buffer
@@ -86,35 +111,55 @@ item_offset(const Shape *s, Py_ssize_t t, int fortran)
 }
 
 static void
-fill_arena(char *arena)
+fill_random(char *bytes, size_t n)
 {
-    for (int i = 0; i < ARENA; i++) {
-        arena[i] = (char)rnd(256);
+    for (size_t i = 0; i < n; i++) {
+        bytes[i] = (char)rnd(256);
     }
+}
+
+/* A random shape and itemsize for the scale, and a layout of it for each
+   of the n shapes (all of the same shape) that fits in the arena. */
+static void
+random_layouts(const Scale *scale, Shape *shapes, int n)
+{
+    static const Py_ssize_t itemsizes[] = {1, 1, 2, 3, 4, 8, 16};
+    for (;;) {
+        int ndim = (int)rnd((unsigned)scale->max_ndim + 1);
+        Py_ssize_t itemsize = itemsizes[rnd(7)], shape[4];
+        for (int i = 0; i < ndim; i++) {
+            shape[i] = (Py_ssize_t)rnd(scale->max_extent[ndim]);
+        }
+        int fits = 1;
+        for (int k = 0; k < n; k++) {
+            random_layout(&shapes[k], ndim, itemsize, shape);
+            fits = fits && shapes[k].span <= scale->arena;
+        }
+        if (fits) {
+            return;
+        }
+    }
+}
+
+/* Arenas of the scale's size, freed by the caller. */
+static char *
+new_arena(const Scale *scale)
+{
+    char *arena = malloc(scale->arena);
+    ck_assert_ptr_nonnull(arena);
+    return arena;
 }
 
 static void
-random_shape(int *ndim, Py_ssize_t *itemsize, Py_ssize_t *shape)
+check_to_contiguous(const Scale *scale)
 {
-    static const Py_ssize_t itemsizes[] = {1, 2, 3, 4, 8, 16};
-    *ndim = (int)rnd(5);
-    *itemsize = itemsizes[rnd(6)];
-    for (int i = 0; i < *ndim; i++) {
-        shape[i] = (Py_ssize_t)rnd(6);
-    }
-}
-
-START_TEST(test_to_contiguous_matches_reference)
-{
-    static char arena[ARENA];
-    char out[ARENA], expected[ARENA];
-    for (int round = 0; round < 3000; round++) {
-        int ndim;
-        Py_ssize_t itemsize, shape[4];
+    char *arena = new_arena(scale), *out = new_arena(scale);
+    char *expected = new_arena(scale);
+    for (int round = 0; round < scale->rounds; round++) {
         Shape s;
-        random_shape(&ndim, &itemsize, shape);
-        random_layout(&s, ndim, itemsize, shape);
-        fill_arena(arena);
+        random_layouts(scale, &s, 1);
+        Py_ssize_t itemsize = s.itemsize;
+        fill_random(arena, s.span);
         Py_buffer view = as_view(&s, arena);
         const char orders[] = "CFA";
         for (int o = 0; o < 3; o++) {
@@ -134,29 +179,28 @@ START_TEST(test_to_contiguous_matches_reference)
                           "round %d order %c", round, orders[o]);
         }
     }
+    free(arena);
+    free(out);
+    free(expected);
 }
-END_TEST
 
-START_TEST(test_from_contiguous_matches_reference)
+static void
+check_from_contiguous(const Scale *scale)
 {
-    static char arena[ARENA], expected[ARENA];
-    char in[ARENA];
-    for (int round = 0; round < 3000; round++) {
-        int ndim;
-        Py_ssize_t itemsize, shape[4];
+    char *arena = new_arena(scale), *in = new_arena(scale);
+    char *expected = new_arena(scale);
+    for (int round = 0; round < scale->rounds; round++) {
         Shape s;
-        random_shape(&ndim, &itemsize, shape);
-        random_layout(&s, ndim, itemsize, shape);
-        fill_arena(arena);
-        for (int i = 0; i < ARENA; i++) {
-            in[i] = (char)rnd(256);
-        }
+        random_layouts(scale, &s, 1);
+        Py_ssize_t itemsize = s.itemsize;
+        fill_random(arena, s.span);
+        fill_random(in, s.span);
         Py_buffer view = as_view(&s, arena);
         char fort = "CFA"[rnd(3)];
         /* Sometimes fewer bytes than the view holds, not a whole item. */
         Py_ssize_t len = rnd(3) == 0 ? (Py_ssize_t)rnd((unsigned)view.len + 1)
                                      : view.len;
-        memcpy(expected, arena, ARENA);
+        memcpy(expected, arena, s.span);
         if (PyBuffer_IsContiguous(&view, fort)) {
             memcpy(expected + s.offset, in, (size_t)len);
         }
@@ -167,9 +211,35 @@ START_TEST(test_from_contiguous_matches_reference)
             }
         }
         ck_assert_int_eq(PyBuffer_FromContiguous(&view, in, len, fort), 0);
-        ck_assert_msg(memcmp(arena, expected, ARENA) == 0,
+        ck_assert_msg(memcmp(arena, expected, s.span) == 0,
                       "round %d fort %c len %zd", round, fort, len);
     }
+    free(arena);
+    free(in);
+    free(expected);
+}
+
+START_TEST(test_to_contiguous_matches_reference)
+{
+    check_to_contiguous(&small_layouts);
+}
+END_TEST
+
+START_TEST(test_from_contiguous_matches_reference)
+{
+    check_from_contiguous(&small_layouts);
+}
+END_TEST
+
+START_TEST(test_large_to_contiguous_matches_reference)
+{
+    check_to_contiguous(&large_layouts);
+}
+END_TEST
+
+START_TEST(test_large_from_contiguous_matches_reference)
+{
+    check_from_contiguous(&large_layouts);
 }
 END_TEST
 
@@ -206,31 +276,45 @@ new_fixed(Py_buffer layout)
     return (PyObject *)f;
 }
 
-START_TEST(test_copy_data_matches_reference)
+static void
+check_copy_data(const Scale *scale)
 {
-    static char src_arena[ARENA], dst_arena[ARENA], expected[ARENA];
-    for (int round = 0; round < 2000; round++) {
-        int ndim;
-        Py_ssize_t itemsize, shape[4];
-        Shape from, to;
-        random_shape(&ndim, &itemsize, shape);
-        random_layout(&from, ndim, itemsize, shape);
-        random_layout(&to, ndim, itemsize, shape);
-        fill_arena(src_arena);
-        fill_arena(dst_arena);
-        memcpy(expected, dst_arena, ARENA);
-        for (Py_ssize_t t = 0; t < from.nitems; t++) {
-            memcpy(expected + item_offset(&to, t, 0),
-                   src_arena + item_offset(&from, t, 0), (size_t)itemsize);
+    char *src_arena = new_arena(scale), *dst_arena = new_arena(scale);
+    char *expected = new_arena(scale);
+    for (int round = 0; round < scale->rounds; round++) {
+        Shape layouts[2];
+        random_layouts(scale, layouts, 2);
+        const Shape *from = &layouts[0], *to = &layouts[1];
+        fill_random(src_arena, from->span);
+        fill_random(dst_arena, to->span);
+        memcpy(expected, dst_arena, to->span);
+        for (Py_ssize_t t = 0; t < from->nitems; t++) {
+            memcpy(expected + item_offset(to, t, 0),
+                   src_arena + item_offset(from, t, 0),
+                   (size_t)from->itemsize);
         }
-        PyObject *dest = new_fixed(as_view(&to, dst_arena));
-        PyObject *src = new_fixed(as_view(&from, src_arena));
+        PyObject *dest = new_fixed(as_view(to, dst_arena));
+        PyObject *src = new_fixed(as_view(from, src_arena));
         ck_assert_int_eq(PyObject_CopyData(dest, src), 0);
-        ck_assert_msg(memcmp(dst_arena, expected, ARENA) == 0, "round %d",
+        ck_assert_msg(memcmp(dst_arena, expected, to->span) == 0, "round %d",
                       round);
         Py_DECREF(dest);
         Py_DECREF(src);
     }
+    free(src_arena);
+    free(dst_arena);
+    free(expected);
+}
+
+START_TEST(test_copy_data_matches_reference)
+{
+    check_copy_data(&small_layouts);
+}
+END_TEST
+
+START_TEST(test_large_copy_data_matches_reference)
+{
+    check_copy_data(&large_layouts);
 }
 END_TEST
 
@@ -256,7 +340,7 @@ START_TEST(test_copies_do_not_allocate)
 }
 END_TEST
 
-/* --- CPython's rules and minibuf's answers to the undefined ------------------- */
+/* --- CPython's rules and minibuf's answers to the undefined -------------- */
 
 static char memory[256];
 
@@ -512,6 +596,9 @@ copy_suite(void)
     tcase_add_test(tc, test_to_contiguous_matches_reference);
     tcase_add_test(tc, test_from_contiguous_matches_reference);
     tcase_add_test(tc, test_copy_data_matches_reference);
+    tcase_add_test(tc, test_large_to_contiguous_matches_reference);
+    tcase_add_test(tc, test_large_from_contiguous_matches_reference);
+    tcase_add_test(tc, test_large_copy_data_matches_reference);
     tcase_add_test(tc, test_copies_do_not_allocate);
     tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_to_contiguous_length_rules);

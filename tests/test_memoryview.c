@@ -84,7 +84,7 @@ bytes_view(const char *text)
     return mv;
 }
 
-/* --- The managed buffer -------------------------------------------------------- */
+/* --- The managed buffer -------------------------------------------------- */
 
 START_TEST(test_views_share_one_request)
 {
@@ -264,7 +264,7 @@ START_TEST(test_get_contiguous)
 }
 END_TEST
 
-/* --- Release ------------------------------------------------------------------------ */
+/* --- Release ------------------------------------------------------------- */
 
 START_TEST(test_release_refused_while_exported)
 {
@@ -332,7 +332,7 @@ START_TEST(test_hash_is_kept_after_release)
 }
 END_TEST
 
-/* --- Cast --------------------------------------------------------------------------- */
+/* --- Cast ---------------------------------------------------------------- */
 
 START_TEST(test_cast_rules)
 {
@@ -447,7 +447,7 @@ START_TEST(test_cast_results)
 }
 END_TEST
 
-/* --- Slicing, tobytes, toreadonly, length -------------------------------------------- */
+/* --- Slicing, tobytes, toreadonly, length -------------------------------- */
 
 static void
 assert_bytes(PyObject *bytes, const char *expected, Py_ssize_t n)
@@ -533,7 +533,7 @@ START_TEST(test_toreadonly_shares_the_base)
 }
 END_TEST
 
-/* --- Items ------------------------------------------------------------------------------ */
+/* --- Items --------------------------------------------------------------- */
 
 START_TEST(test_item_access_rules)
 {
@@ -613,7 +613,7 @@ START_TEST(test_item_formats)
 }
 END_TEST
 
-/* --- Equality ------------------------------------------------------------------------ */
+/* --- Equality ------------------------------------------------------------ */
 
 START_TEST(test_equality)
 {
@@ -716,7 +716,7 @@ START_TEST(test_equality_of_structure)
 }
 END_TEST
 
-/* --- Hash --------------------------------------------------------------------------- */
+/* --- Hash ---------------------------------------------------------------- */
 
 START_TEST(test_hash_rules)
 {
@@ -747,7 +747,7 @@ START_TEST(test_hash_rules)
 }
 END_TEST
 
-/* --- Memory ------------------------------------------------------------------------- */
+/* --- Memory -------------------------------------------------------------- */
 
 START_TEST(test_allocations)
 {

@@ -2,7 +2,7 @@
  * object creation. */
 #include "testutil.h"
 
-/* --- A type that records its destruction ------------------------------------- */
+/* --- A type that records its destruction --------------------------------- */
 
 typedef struct {
     PyObject_HEAD
@@ -105,7 +105,7 @@ START_TEST(test_set_macros)
 }
 END_TEST
 
-/* --- Readiness and inheritance ----------------------------------------------- */
+/* --- Readiness and inheritance ------------------------------------------- */
 
 static int
 base_getbuffer(PyObject *self, Py_buffer *view, int flags)
@@ -251,7 +251,7 @@ START_TEST(test_is_subtype_and_type_check)
 }
 END_TEST
 
-/* --- Creation ---------------------------------------------------------------- */
+/* --- Creation ------------------------------------------------------------ */
 
 typedef struct {
     PyObject_VAR_HEAD
@@ -343,7 +343,7 @@ START_TEST(test_objects_are_counted)
 }
 END_TEST
 
-/* --- Life cycle ----------------------------------------------------------------- */
+/* --- Life cycle ---------------------------------------------------------- */
 
 START_TEST(test_initialize_and_finalize_are_idempotent)
 {

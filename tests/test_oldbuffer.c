@@ -55,7 +55,7 @@ new_counter(int readonly)
     return c;
 }
 
-/* --- CPython 3's wrappers ------------------------------------------------------- */
+/* --- CPython 3's wrappers ------------------------------------------------ */
 
 START_TEST(test_read_and_char_release_before_returning)
 {
@@ -173,7 +173,7 @@ START_TEST(test_bytes_and_bytearray)
 }
 END_TEST
 
-/* --- Python 2.7's functions ------------------------------------------------------ */
+/* --- Python 2.7's functions ---------------------------------------------- */
 
 START_TEST(test_python2_single_segment)
 {
@@ -286,7 +286,7 @@ START_TEST(test_new_protocol_wins)
 }
 END_TEST
 
-/* --- The lifetime hazard -------------------------------------------------------- */
+/* --- The lifetime hazard ------------------------------------------------- */
 
 START_TEST(test_stale_pointer_shows_poison)
 {

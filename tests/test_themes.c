@@ -12,7 +12,7 @@
  */
 #include "testutil.h"
 
-/* --- A reference model of an array -------------------------------------------- */
+/* --- A reference model of an array --------------------------------------- */
 
 #define MAX_ITEMS 512
 
@@ -110,7 +110,7 @@ reference_contiguous(const Layout *l, int fortran)
     return 1;
 }
 
-/* --- The acceptance rule (CPython's verify_getbuf) ------------------------ */
+/* --- The acceptance rule (CPython's verify_getbuf) ----------------------- */
 
 /* NULL if the request must succeed, else the message it must fail with
    (`who` is "ndarray" or "memoryview"). */
@@ -265,7 +265,7 @@ START_TEST(test_request_matrix)
 }
 END_TEST
 
-/* --- Contiguous copies ---------------------------------------------------------- */
+/* --- Contiguous copies --------------------------------------------------- */
 
 START_TEST(test_contiguous_copies)
 {
@@ -307,7 +307,7 @@ START_TEST(test_contiguous_copies)
 }
 END_TEST
 
-/* --- Randomized structures ------------------------------------------------------- */
+/* --- Randomized structures ----------------------------------------------- */
 
 static unsigned long long seed = 2718281828ULL;
 
@@ -399,7 +399,7 @@ START_TEST(test_random_structures)
 }
 END_TEST
 
-/* --- Casts --------------------------------------------------------------------- */
+/* --- Casts --------------------------------------------------------------- */
 
 START_TEST(test_casts_round_trip)
 {
@@ -436,7 +436,7 @@ START_TEST(test_casts_round_trip)
 }
 END_TEST
 
-/* --- Release rules in every order ---------------------------------------------- */
+/* --- Release rules in every order ---------------------------------------- */
 
 /* Four views sharing a managed buffer over a writable ndarray, released or
    dropped in every order: the base's export goes only with the last. */

@@ -59,7 +59,7 @@ report(const char *label, long result)
     print_error();
 }
 
-/* --- Showing a Py_buffer ------------------------------------------------------ */
+/* --- Showing a Py_buffer ------------------------------------------------- */
 
 static void
 print_array(const char *name, const Py_ssize_t *array, int n,
@@ -104,7 +104,7 @@ print_view(const Py_buffer *view, PyObject *exporter, const void *data)
     printf(" internal=%s\n", view->internal ? "set" : "NULL");
 }
 
-/* --- A configurable exporter --------------------------------------------------- */
+/* --- A configurable exporter --------------------------------------------- */
 
 /* Exports `data` through PyBuffer_FillInfo, and counts what it is asked. */
 typedef struct {
@@ -210,7 +210,7 @@ new_plain(PyTypeObject *type)
     return (PyObject *)PyObject_New(PyObject, type);
 }
 
-/* --- An exporter of any layout --------------------------------------------------- */
+/* --- An exporter of any layout ------------------------------------------- */
 
 /* Hands out a fixed description, whatever the request (as _testbuffer's
    ndarray asked for PyBUF_FULL would), refusing only WRITABLE when
@@ -279,7 +279,7 @@ make_layout(void *memory, Py_ssize_t itemsize, const char *format, int ndim,
     return view;
 }
 
-/* --- The request flags, by name ------------------------------------------------ */
+/* --- The request flags, by name ------------------------------------------ */
 
 typedef struct {
     const char *name;
