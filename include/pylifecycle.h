@@ -3,8 +3,8 @@
  * minibuf needs no set-up: these exist so that a program written for
  * CPython runs unchanged.  Both are cheap and may be called any number of
  * times.  Py_Finalize clears the calling thread's error indicator and, when
- * MINIBUF_DEBUG_LEAKS is set in the environment, reports what is still alive
- * (minibuf.h).
+ * MINIBUF_DEBUG_LEAKS=1 is set in the environment, reports the buffer
+ * exports and objects still held (MbDebug_Report, minibuf.h).
  */
 #ifndef Py_PYLIFECYCLE_H
 #define Py_PYLIFECYCLE_H

@@ -8,16 +8,14 @@
  *   reference are still in place, then clears view->obj and drops the
  *   reference.  A view whose obj is NULL is left alone, so a second release
  *   does nothing.
- * - Exports are counted for MbStats where the library calls bf_getbuffer
- *   (mb_call_getbuffer), at the outermost call of a thread only: an
- *   exporter that redirects a request to another exporter calls
- *   PyObject_GetBuffer on the consumer's view, and that view is released
- *   once.
+ * - With tracking on (tracking.c), the library records each view it has
+ *   bf_getbuffer fill (mb_call_getbuffer) and forgets it at release.
  *
  * Where CPython reads through NULL, minibuf is defined: a NULL object gets
- * SystemError "null argument to internal routine", a NULL view in
- * PyBuffer_Release does nothing, and an exporter that fails without setting
- * an exception gets SystemError.
+ * SystemError "null argument to internal routine", and a NULL view in
+ * PyBuffer_Release does nothing.  The exporter's result passes through as
+ * in CPython; with tracking on, one that fails without setting an
+ * exception gets SystemError (tracking.c).
  */
 #include "internal.h"
 
@@ -31,35 +29,29 @@ PyObject_CheckBuffer(PyObject *obj)
     return procs != NULL && procs->bf_getbuffer != NULL;
 }
 
-/* The error of PyObject_GetBuffer when the object or its exporter fails
-   to follow the rules; kept out of the hot path. */
-static int
-getbuffer_error(PyObject *obj, int result)
+/* PyObject_GetBuffer's error for an object that is NULL or exports
+   nothing.  The errors are kept out of the hot path. */
+static MB_COLD int
+not_an_exporter(PyObject *obj)
 {
     if (obj == NULL) {
         mb_err_null_argument();
     }
-    else if (result == 0) {
+    else {
         PyErr_Format(PyExc_TypeError,
                      "a bytes-like object is required, not '%.100s'",
                      Py_TYPE(obj)->tp_name);
     }
-    else if (!PyErr_Occurred()) {
-        PyErr_Format(PyExc_SystemError,
-                     "bf_getbuffer of '%.100s' failed without setting an "
-                     "exception", Py_TYPE(obj)->tp_name);
-    }
-    return result == 0 ? -1 : result;
+    return -1;
 }
 
 int
 PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
 {
     if (obj == NULL || !PyObject_CheckBuffer(obj)) {
-        return getbuffer_error(obj, 0);
+        return not_an_exporter(obj);
     }
-    int result = mb_call_getbuffer(obj, view, flags);
-    return result == 0 ? 0 : getbuffer_error(obj, result);
+    return mb_call_getbuffer(obj, view, flags);
 }
 
 void
@@ -73,8 +65,10 @@ PyBuffer_Release(Py_buffer *view)
     if (procs != NULL && procs->bf_releasebuffer != NULL) {
         procs->bf_releasebuffer(obj, view);
     }
+    if (mb_tracking()) {
+        mb_untrack_export(view);
+    }
     view->obj = NULL;
-    mb_count_export(-1);
     Py_DECREF(obj);
 }
 

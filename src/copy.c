@@ -130,6 +130,33 @@ copy_bytes(void *dst, const void *src, Py_ssize_t n)
 
 /* --- The public functions ------------------------------------------------ */
 
+/* PyBuffer_ToContiguous of a view that is not contiguous in order: out of
+   line, so that the contiguous case needs no room for two layouts. */
+static MB_OUT_OF_LINE int
+to_contiguous_strided(void *buf, const Py_buffer *src, Py_ssize_t len,
+                      char order)
+{
+    MbLayout from, to;
+    if (mb_layout_of_view(&from, src, "PyBuffer_ToContiguous") < 0) {
+        return -1;
+    }
+    if (from.nitems * from.itemsize > len) {
+        PyErr_SetString(PyExc_ValueError, "PyBuffer_ToContiguous: the "
+                        "view's shape needs more than len bytes");
+        return -1;
+    }
+    /* 'C' and 'A' give C order; 'F', and any other character, Fortran. */
+    mb_layout_contiguous(&to, buf, &from,
+                         order == 'C' || order == 'A' ? 'C' : 'F');
+    if (may_overlap(&to, &from)) {
+        copy_items_in_order(&to, &from, from.nitems, 0, 0);
+    }
+    else {
+        mb_layout_copy(&to, &from);
+    }
+    return 0;
+}
+
 int
 PyBuffer_ToContiguous(void *buf, const Py_buffer *src, Py_ssize_t len,
                       char order)
@@ -148,26 +175,37 @@ PyBuffer_ToContiguous(void *buf, const Py_buffer *src, Py_ssize_t len,
                         "PyBuffer_ToContiguous: len must not be negative");
         return -1;
     }
-    if (mb_is_contiguous(src, order)) {
-        if (len > 0) {
-            copy_bytes(buf, src->buf, len);
-        }
-        return 0;
+    if (!mb_is_contiguous(src, order)) {
+        return to_contiguous_strided(buf, src, len, order);
     }
-    MbLayout from, to;
-    if (mb_layout_of_view(&from, src, "PyBuffer_ToContiguous") < 0) {
+    if (len > 0) {
+        copy_bytes(buf, src->buf, len);
+    }
+    return 0;
+}
+
+/* PyBuffer_FromContiguous of len bytes (at most view->len) into a view
+   that is not contiguous in fort's order: out of line, as above. */
+static MB_OUT_OF_LINE int
+from_contiguous_strided(const Py_buffer *view, const void *buf,
+                        Py_ssize_t len, char fort)
+{
+    MbLayout to, from;
+    if (mb_layout_of_view(&to, view, "PyBuffer_FromContiguous") < 0) {
         return -1;
     }
-    if (from.nitems * from.itemsize > len) {
-        PyErr_SetString(PyExc_ValueError, "PyBuffer_ToContiguous: the "
-                        "view's shape needs more than len bytes");
+    if (to.itemsize <= 0 || to.nitems * to.itemsize != view->len) {
+        PyErr_SetString(PyExc_ValueError, "PyBuffer_FromContiguous: "
+                        "view->len does not match its shape and itemsize");
         return -1;
     }
-    /* 'C' and 'A' give C order; 'F', and any other character, Fortran. */
-    mb_layout_contiguous(&to, buf, &from,
-                         order == 'C' || order == 'A' ? 'C' : 'F');
-    if (may_overlap(&to, &from)) {
-        copy_items_in_order(&to, &from, from.nitems, 0, 0);
+    /* Items are read from buf in Fortran index order for 'F', C order for
+       anything else. */
+    int fortran = fort == 'F';
+    mb_layout_contiguous(&from, (char *)buf, &to, fortran ? 'F' : 'C');
+    Py_ssize_t count = len / to.itemsize;
+    if (count < to.nitems || may_overlap(&to, &from)) {
+        copy_items_in_order(&to, &from, count, fortran, 0);
     }
     else {
         mb_layout_copy(&to, &from);
@@ -191,31 +229,11 @@ PyBuffer_FromContiguous(const Py_buffer *view, const void *buf,
     if (len > view->len) {
         len = view->len;
     }
-    if (mb_is_contiguous(view, fort)) {
-        if (len > 0) {
-            copy_bytes(view->buf, buf, len);
-        }
-        return 0;
+    if (!mb_is_contiguous(view, fort)) {
+        return from_contiguous_strided(view, buf, len, fort);
     }
-    MbLayout to, from;
-    if (mb_layout_of_view(&to, view, "PyBuffer_FromContiguous") < 0) {
-        return -1;
-    }
-    if (to.itemsize <= 0 || to.nitems * to.itemsize != view->len) {
-        PyErr_SetString(PyExc_ValueError, "PyBuffer_FromContiguous: "
-                        "view->len does not match its shape and itemsize");
-        return -1;
-    }
-    /* Items are read from buf in Fortran index order for 'F', C order for
-       anything else. */
-    int fortran = fort == 'F';
-    mb_layout_contiguous(&from, (char *)buf, &to, fortran ? 'F' : 'C');
-    Py_ssize_t count = len / to.itemsize;
-    if (count < to.nitems || may_overlap(&to, &from)) {
-        copy_items_in_order(&to, &from, count, fortran, 0);
-    }
-    else {
-        mb_layout_copy(&to, &from);
+    if (len > 0) {
+        copy_bytes(view->buf, buf, len);
     }
     return 0;
 }

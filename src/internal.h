@@ -18,12 +18,20 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define MB_HIDDEN __attribute__((visibility("hidden")))
+/* A path kept out of line, so that the hot path around it needs no stack
+   frame; MB_COLD also when it is rare. */
+#  define MB_OUT_OF_LINE __attribute__((noinline))
+#  define MB_ALWAYS_INLINE __attribute__((always_inline))
+#  define MB_COLD __attribute__((cold, noinline))
 /* The library's few thread-local variables use the fast TLS model: they
    are small, so loading the library with dlopen still finds room. */
 #  define MB_THREAD_LOCAL _Thread_local \
     __attribute__((tls_model("initial-exec")))
 #else
 #  define MB_HIDDEN
+#  define MB_OUT_OF_LINE
+#  define MB_ALWAYS_INLINE
+#  define MB_COLD
 #  define MB_THREAD_LOCAL _Thread_local
 #endif
 
@@ -47,10 +55,8 @@ enum { MB_CACHE_MANAGED_BUFFER, MB_CACHE_SMALL_VIEW, MB_CACHE_KINDS };
    thread's.  A count taken in one thread and given back in another moves
    between two records, and the sum stays right. */
 typedef struct MbCounters {
-    int getbuffer_depth;              /* see mb_call_getbuffer */
     _Atomic Py_ssize_t live_objects;
     _Atomic Py_ssize_t live_allocations;
-    _Atomic Py_ssize_t live_exports;
     _Atomic Py_ssize_t allocations;
     void *cache[MB_CACHE_KINDS][MB_CACHE_DEPTH];
     int cached[MB_CACHE_KINDS];
@@ -83,12 +89,6 @@ mb_count_object(Py_ssize_t delta)
     mb_count(&mb_counters()->live_objects, delta);
 }
 
-static inline void
-mb_count_export(Py_ssize_t delta)
-{
-    mb_count(&mb_counters()->live_exports, delta);
-}
-
 /* PyObject_Malloc for blocks of one fixed size per kind, kept by the thread
    for reuse when freed with mb_cached_free: objects made and dropped at a
    high rate (memoryviews) then cost no call to malloc.  Counted, and made
@@ -111,24 +111,46 @@ void mb_release_storage(void *ptr, size_t size);
 /* Free what the poison setting has kept back (at Py_Finalize). */
 void mb_flush_quarantine(void);
 
+/* --- Tracking exports and objects (tracking.c) -------------------------- */
+
+/* -1 until MINIBUF_DEBUG_LEAKS is read, then 0 (off) or 1 (on). */
+MB_HIDDEN extern _Atomic int mb_tracking_state;
+
+/* The hot paths' test: whether tracking may be on (true until the
+   environment is read).  When it is, they call the functions below, which
+   decide, and do nothing when it is off. */
+static inline int
+mb_tracking(void)
+{
+    return atomic_load_explicit(&mb_tracking_state,
+                                memory_order_relaxed) != 0;
+}
+
+/* mb_call_getbuffer's slow path: the call, then the record. */
+int mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags);
+
+/* Forget the record of a view being released, if it has one. */
+void mb_untrack_export(const Py_buffer *view);
+
+/* Record an object just created; forget one being deallocated. */
+void mb_track_object(PyObject *op);
+void mb_untrack_object(PyObject *op);
+
+/* How many views are recorded as exported. */
+Py_ssize_t mb_tracked_exports(void);
+
 /* --- The protocol (buffer.c) --------------------------------------------- */
 
-/* Call obj's bf_getbuffer and count the export (PyObject_GetBuffer without
-   its checks, for the callers CPython lets call the slot directly).  Only
-   the outermost call of a thread counts (buffer.c explains why).
-   Assumption: the slot exists. */
+/* Call obj's bf_getbuffer, recording the export when tracking is on
+   (PyObject_GetBuffer without its checks, for the callers CPython lets
+   call the slot directly).  Assumption: the slot exists. */
 static inline int
 mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags)
 {
-    mb_counters()->getbuffer_depth++;
-    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
-    /* Registered above: the thread's counters exist. */
-    MbCounters *c = mb_my_counters;
-    if (--c->getbuffer_depth == 0 && result == 0 && view != NULL
-        && view->obj != NULL) {
-        mb_count(&c->live_exports, 1);
+    if (mb_tracking()) {
+        return mb_tracked_getbuffer(obj, view, flags);
     }
-    return result;
+    return Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
 }
 
 /* PyBuffer_FillInfo, inline for the exporters of bytes. */
@@ -265,7 +287,7 @@ mb_is_f_contiguous(const Py_buffer *view)
 }
 
 /* PyBuffer_IsContiguous, inline for the copy functions. */
-static inline int
+static inline MB_ALWAYS_INLINE int
 mb_is_contiguous(const Py_buffer *view, char order)
 {
     if (view == NULL || view->suboffsets != NULL) {
@@ -324,13 +346,13 @@ mb_contiguous_strides(int ndim, const Py_ssize_t *shape, Py_ssize_t *strides,
 {
     size_t stride = (size_t)itemsize;
     if (order == 'F') {
-        for (int i = 0; i < ndim; i++) {
+        for (Py_ssize_t i = 0; i < ndim; i++) {
             strides[i] = (Py_ssize_t)stride;
             stride *= (size_t)shape[i];
         }
     }
     else {
-        for (int i = ndim - 1; i >= 0; i--) {
+        for (Py_ssize_t i = ndim; i-- > 0;) {
             strides[i] = (Py_ssize_t)stride;
             stride *= (size_t)shape[i];
         }

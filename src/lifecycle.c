@@ -4,7 +4,8 @@
  * the runtime only records that it was started.  Finalizing clears the
  * calling thread's error indicator and frees the storage the poison setting
  * kept back and the thread's cached blocks; objects a program still holds
- * stay valid.
+ * stay valid.  With MINIBUF_DEBUG_LEAKS set, it first reports the exports
+ * and objects still held (MbDebug_Report).
  */
 #include "internal.h"
 
@@ -26,6 +27,9 @@ Py_InitializeEx(int initsigs)
 int
 Py_FinalizeEx(void)
 {
+    if (getenv("MINIBUF_DEBUG_LEAKS") != NULL) {
+        (void)MbDebug_Report(stderr);
+    }
     PyErr_Clear();
     mb_flush_quarantine();
     mb_flush_caches();

@@ -51,7 +51,6 @@ thread_exit(void *arg)
     }
     mb_count(&departed.live_objects, load(&c->live_objects));
     mb_count(&departed.live_allocations, load(&c->live_allocations));
-    mb_count(&departed.live_exports, load(&c->live_exports));
     mb_count(&departed.allocations, load(&c->allocations));
     pthread_mutex_unlock(&registry_lock);
     free_cached_blocks(c);
@@ -90,15 +89,14 @@ MbStats_Get(MbStats *stats)
     pthread_mutex_lock(&registry_lock);
     stats->live_objects = load(&departed.live_objects);
     stats->live_allocations = load(&departed.live_allocations);
-    stats->live_exports = load(&departed.live_exports);
     stats->allocations = load(&departed.allocations);
     for (MbCounters *c = registry; c != NULL; c = c->next) {
         stats->live_objects += load(&c->live_objects);
         stats->live_allocations += load(&c->live_allocations);
-        stats->live_exports += load(&c->live_exports);
         stats->allocations += load(&c->allocations);
     }
     pthread_mutex_unlock(&registry_lock);
+    stats->live_exports = mb_tracked_exports();
     stats->injected_failures = atomic_load_explicit(&injected_failures,
                                                     memory_order_relaxed);
 }

@@ -221,6 +221,9 @@ PyObject_Init(PyObject *op, PyTypeObject *type)
         Py_INCREF(type);
     }
     mb_count_object(1);
+    if (mb_tracking()) {
+        mb_track_object(op);
+    }
     return op;
 }
 
@@ -278,6 +281,9 @@ _Py_Dealloc(PyObject *op)
     PyTypeObject *type = Py_TYPE(op);
     int heap = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0;
     mb_count_object(-1);
+    if (mb_tracking()) {
+        mb_untrack_object(op);
+    }
     if (type->tp_dealloc != NULL) {
         type->tp_dealloc(op);
     }

@@ -142,6 +142,7 @@ drop_exported(void *arg)
 START_TEST(test_dealloc_with_exports_is_reported)
 {
     char out[256];
+    (void)MbDebug_SetTracking(1);
     mb_capture_stderr(drop_exported, NULL, out, sizeof(out));
     ck_assert_str_eq(out, "SystemError: deallocated bytearray object has "
                      "exported buffers\n");
@@ -150,6 +151,7 @@ START_TEST(test_dealloc_with_exports_is_reported)
     MbStats s;
     MbStats_Get(&s);
     ck_assert_int_eq(s.live_exports, 1);
+    (void)MbDebug_SetTracking(0);
 }
 END_TEST
 

@@ -10,6 +10,7 @@ static void
 accounting_setup(void)
 {
     PyErr_Clear();
+    (void)MbDebug_SetTracking(1);
     MbStats_Get(&baseline);
 }
 
@@ -19,6 +20,10 @@ accounting_teardown(void)
     MbStats now;
     assert_no_error();
     MbStats_Get(&now);
+    if (now.live_objects != baseline.live_objects
+        || now.live_exports != baseline.live_exports) {
+        (void)MbDebug_Report(stderr);
+    }
     ck_assert_msg(now.live_objects == baseline.live_objects,
                   "%zd object(s) left alive",
                   now.live_objects - baseline.live_objects);

@@ -1,9 +1,11 @@
 /* Helpers shared by the Check programs.
  *
- * Every test case made with mb_tcase runs between a set-up that records the
- * library's counters and a tear-down that fails the test if it left an
- * object alive, an allocation unfreed, a buffer exported or an exception
- * set.  Nothing is printed on stdout but the TAP stream.
+ * Every test case made with mb_tcase runs with tracking on (MbDebug_
+ * SetTracking), between a set-up that records the library's counters and a
+ * tear-down that fails the test if it left an object alive, an allocation
+ * unfreed, a buffer exported or an exception set, and then prints the
+ * report of what was left to stderr.  Nothing is printed on stdout but the
+ * TAP stream.
  */
 #ifndef MB_TESTUTIL_H
 #define MB_TESTUTIL_H
