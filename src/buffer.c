@@ -22,11 +22,7 @@
 int
 PyObject_CheckBuffer(PyObject *obj)
 {
-    if (obj == NULL) {
-        return 0;
-    }
-    PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
-    return procs != NULL && procs->bf_getbuffer != NULL;
+    return obj != NULL && mb_has_getbuffer(obj);
 }
 
 /* PyObject_GetBuffer's error for an object that is NULL or exports
@@ -48,7 +44,7 @@ not_an_exporter(PyObject *obj)
 int
 PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
 {
-    if (obj == NULL || !PyObject_CheckBuffer(obj)) {
+    if (obj == NULL || !mb_has_getbuffer(obj)) {
         return not_an_exporter(obj);
     }
     return mb_call_getbuffer(obj, view, flags);

@@ -73,47 +73,6 @@ copy_items_in_order(const MbLayout *dst, const MbLayout *src,
     }
 }
 
-/* The bytes [*lowest, *highest) that the items of a layout without
-   suboffsets can touch.  Computed in unsigned arithmetic: strides so large
-   that the result wraps only make the answer wrong, and the answer only
-   chooses the order of the copy, never what is copied.
-   Assumption: nitems > 0. */
-static void
-extent_of(const MbLayout *layout, uintptr_t *lowest, uintptr_t *highest)
-{
-    uintptr_t low = (uintptr_t)layout->buf;
-    uintptr_t high = low + (uintptr_t)layout->itemsize;
-    for (int i = 0; i < layout->ndim; i++) {
-        uintptr_t span = (uintptr_t)layout->strides[i]
-                         * (uintptr_t)(layout->shape[i] - 1);
-        if (layout->strides[i] < 0) {
-            low += span;
-        }
-        else {
-            high += span;
-        }
-    }
-    *lowest = low;
-    *highest = high;
-}
-
-/* 1 if the memory of the two layouts may overlap: always with suboffsets,
-   which can point anywhere. */
-static int
-may_overlap(const MbLayout *a, const MbLayout *b)
-{
-    uintptr_t a_low, a_high, b_low, b_high;
-    if (a->nitems == 0 || b->nitems == 0) {
-        return 0;
-    }
-    if (a->suboffsets != NULL || b->suboffsets != NULL) {
-        return 1;
-    }
-    extent_of(a, &a_low, &a_high);
-    extent_of(b, &b_low, &b_high);
-    return a_low < b_high && b_low < a_high;
-}
-
 /* n bytes from src to dst: memcpy, unless the two overlap (which CPython's
    memcpy would leave undefined). */
 static void
@@ -148,11 +107,8 @@ to_contiguous_strided(void *buf, const Py_buffer *src, Py_ssize_t len,
     /* 'C' and 'A' give C order; 'F', and any other character, Fortran. */
     mb_layout_contiguous(&to, buf, &from,
                          order == 'C' || order == 'A' ? 'C' : 'F');
-    if (may_overlap(&to, &from)) {
+    if (mb_layout_copy(&to, &from) < 0) {
         copy_items_in_order(&to, &from, from.nitems, 0, 0);
-    }
-    else {
-        mb_layout_copy(&to, &from);
     }
     return 0;
 }
@@ -204,11 +160,8 @@ from_contiguous_strided(const Py_buffer *view, const void *buf,
     int fortran = fort == 'F';
     mb_layout_contiguous(&from, (char *)buf, &to, fortran ? 'F' : 'C');
     Py_ssize_t count = len / to.itemsize;
-    if (count < to.nitems || may_overlap(&to, &from)) {
+    if (count < to.nitems || mb_layout_copy(&to, &from) < 0) {
         copy_items_in_order(&to, &from, count, fortran, 0);
-    }
-    else {
-        mb_layout_copy(&to, &from);
     }
     return 0;
 }
@@ -288,8 +241,7 @@ copy_elementwise(const Py_buffer *dest, const Py_buffer *src)
         || mb_layout_of_view(&from, src, "PyObject_CopyData") < 0) {
         return -1;
     }
-    if (same_structure(&to, &from) && !may_overlap(&to, &from)) {
-        mb_layout_copy(&to, &from);
+    if (same_structure(&to, &from) && mb_layout_copy(&to, &from) == 0) {
         return 0;
     }
     if (check_index_sharing(&to, &from) < 0) {
@@ -307,7 +259,7 @@ PyObject_CopyData(PyObject *dest, PyObject *src)
         mb_err_null_argument();
         return -1;
     }
-    if (!PyObject_CheckBuffer(dest) || !PyObject_CheckBuffer(src)) {
+    if (!mb_has_getbuffer(dest) || !mb_has_getbuffer(src)) {
         PyErr_SetString(PyExc_TypeError, "both destination and source must "
                         "be bytes-like objects");
         return -1;
@@ -325,10 +277,10 @@ PyObject_CopyData(PyObject *dest, PyObject *src)
                         "receive data from source");
         result = -1;
     }
-    else if ((mb_is_contiguous(&dest_view, 'C')
-              && mb_is_contiguous(&src_view, 'C'))
-             || (mb_is_contiguous(&dest_view, 'F')
-                 && mb_is_contiguous(&src_view, 'F'))) {
+    else if ((mb_is_contiguous(&src_view, 'C')
+              && mb_is_contiguous(&dest_view, 'C'))
+             || (mb_is_contiguous(&src_view, 'F')
+                 && mb_is_contiguous(&dest_view, 'F'))) {
         if (src_view.len > 0) {
             copy_bytes(dest_view.buf, src_view.buf, src_view.len);
         }

@@ -141,6 +141,14 @@ Py_ssize_t mb_tracked_exports(void);
 
 /* --- The protocol (buffer.c) --------------------------------------------- */
 
+/* PyObject_CheckBuffer, inline, for an object known not to be NULL. */
+static inline int
+mb_has_getbuffer(PyObject *obj)
+{
+    PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
+    return procs != NULL && procs->bf_getbuffer != NULL;
+}
+
 /* Call obj's bf_getbuffer, recording the export when tracking is on
    (PyObject_GetBuffer without its checks, for the callers CPython lets
    call the slot directly).  Assumption: the slot exists. */
@@ -409,10 +417,12 @@ int mb_value_equal(const MbValue *a, const MbValue *b);
 int mb_items_equal(const char *format_a, const char *a, const char *format_b,
                    const char *b);
 
-/* --- Copies (copy.c) ----------------------------------------------------- */
+/* --- The strided copy engine (strided.c) -------------------------------- */
 
-/* Copy every item of src to the item of dst with the same index.
-   Assumptions: same ndim, shape and itemsize; the two do not overlap. */
-void mb_layout_copy(const MbLayout *dst, const MbLayout *src);
+/* Copy every item of src to the item of dst with the same index, unless
+   either has suboffsets or the memory the two cover may overlap: then
+   nothing is copied and the result is -1 (the caller copies in CPython's
+   order).  0 when copied.  Assumption: same ndim, shape and itemsize. */
+int mb_layout_copy(const MbLayout *dst, const MbLayout *src);
 
 #endif /* !MB_INTERNAL_H */

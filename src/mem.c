@@ -11,6 +11,9 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#if defined(HAVE_MADVISE)
+#include <sys/mman.h>
+#endif
 
 #include "internal.h"
 
@@ -129,6 +132,31 @@ request_fails(void)
     return 1;
 }
 
+/* Blocks of at least this size ask for transparent huge pages. */
+#define HUGE_BLOCK ((size_t)4 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* Ask the kernel to back the 2 MiB-aligned part of a large block with
+   huge pages, where it offers them (MADV_HUGEPAGE): the first touch of a
+   fresh 32 MiB buffer then costs 16 page faults instead of 8192.  Only a
+   hint: nothing changes if the kernel declines. */
+static void
+advise_huge_pages(void *p, size_t size)
+{
+#if defined(HAVE_MADVISE) && defined(MADV_HUGEPAGE)
+    if (size >= HUGE_BLOCK) {
+        uintptr_t start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        uintptr_t end = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
+        if (start < end) {
+            (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+        }
+    }
+#else
+    (void)p;
+    (void)size;
+#endif
+}
+
 static void *
 counted_malloc(size_t size)
 {
@@ -138,6 +166,7 @@ counted_malloc(size_t size)
     void *p = malloc(size ? size : 1);
     if (p != NULL) {
         mb_count(&mb_counters()->live_allocations, 1);
+        advise_huge_pages(p, size);
     }
     return p;
 }
@@ -169,6 +198,9 @@ counted_realloc(void *ptr, size_t new_size)
     void *p = realloc(ptr, new_size ? new_size : 1);
     if (p != NULL && ptr == NULL) {
         mb_count(&mb_counters()->live_allocations, 1);
+    }
+    if (p != NULL) {
+        advise_huge_pages(p, new_size);
     }
     return p;
 }

@@ -13,9 +13,12 @@
  *   walked against the cache;
  * - otherwise rows are copied item by item with loops specialised for
  *   items of 1, 2, 4, 8 and 16 bytes, unrolled, and with SSE2 for the
- *   every-other-byte gather;
- * - layouts with suboffsets are walked dimension by dimension.
- * Nothing here allocates: the loop nest lives on the stack (ndim <= 64).
+ *   every-other-byte gather.
+ * The engine copies only when the order of the copy cannot be seen: it
+ * declines layouts with suboffsets (which may point anywhere) and layouts
+ * whose memory may overlap, and copy.c then copies item by item in
+ * CPython's order.  Nothing here allocates: the loop nest lives on the
+ * stack (ndim <= 64).
  */
 #include "internal.h"
 
@@ -23,14 +26,32 @@
 #include <emmintrin.h>
 #endif
 
-/* Items per side of a tile in the tiled transposition: 32 x 32 items of
-   8 bytes are two 8 KiB blocks. */
-#define TILE 32
+/* Streaming stores (MOVNTI) write whole cache lines to memory without
+   reading them first: for a transposition whose destination is larger
+   than the caches, that is a third less memory traffic, and it keeps the
+   source's lines in the cache.  Into pages the kernel has yet to supply
+   they cost more than they save (the kernel zeroes each page through the
+   cache first), so they are used only where every page of the
+   destination is resident, which mincore tells. */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(HAVE_MINCORE)
+#define HAVE_STREAMING_STORES 1
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+/* Items per side of a tile in the tiled transposition: 16 x 16 items of
+   8 bytes are two 2 KiB blocks, rows of two cache lines. */
+#define TILE 16
+
+/* Destinations of at least this many bytes are written with streaming
+   stores, where the items allow it. */
+#define STREAM_BYTES ((Py_ssize_t)4 << 20)
 
 /* A loop nest after simplification: extents and the strides of both sides,
    innermost last. */
 typedef struct {
     int ndim;
+    int stream;               /* write tiles with streaming stores */
     Py_ssize_t itemsize;
     Py_ssize_t shape[PyBUF_MAX_NDIM];
     Py_ssize_t dst_strides[PyBUF_MAX_NDIM];
@@ -44,6 +65,7 @@ static int
 simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
 {
     nest->ndim = 0;
+    nest->stream = 0;
     nest->itemsize = src->itemsize;
     for (int i = 0; i < src->ndim; i++) {
         Py_ssize_t n = src->shape[i];
@@ -116,6 +138,17 @@ gather_every_other_byte(char *d, const char *s, Py_ssize_t n)
     return n;
 }
 
+/* A row of items of any other size: a call of memcpy per item, out of
+   line so that the fixed sizes' loops need no saved registers. */
+static MB_OUT_OF_LINE void
+copy_row_of_any_size(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
+                     Py_ssize_t n, Py_ssize_t itemsize)
+{
+    for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+        memcpy(d, s, (size_t)itemsize);
+    }
+}
+
 /* One row of n items with strides ds and ss. */
 static void
 copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
@@ -146,40 +179,104 @@ copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
         COPY_ROW(16);
         return;
     default:
-        for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
-            memcpy(d, s, (size_t)itemsize);
-        }
+        copy_row_of_any_size(d, ds, s, ss, n, itemsize);
         return;
     }
 }
 
 /* --- Tiles --------------------------------------------------------------- */
 
-/* Dimensions p (along which the destination is contiguous) and q (along
-   which the source is) copied in TILE x TILE tiles.  Rows run along p, so
-   the writes are sequential; successive rows step along q, so the source
-   lines a tile reads are used up while they are in the cache. */
 /* One tile of `height` rows of `width` items of SIZE bytes: rows along p
-   (destination contiguous, source stride ssp), stepping along q. */
-#define COPY_TILE(SIZE)                                                 \
+   (destination contiguous, source stride ssp), stepping along q; each item
+   written with STORE(destination, source). */
+#define COPY_TILE(SIZE, STORE)                                          \
     for (Py_ssize_t j = 0; j < height; j++) {                           \
         char *dr = d + j * dsq;                                         \
         const char *sr = s + j * ssq;                                   \
         for (Py_ssize_t i = 0; i < width; i++) {                        \
-            memcpy(dr + i * (SIZE), sr + i * ssp, SIZE);                \
+            STORE(dr + i * (SIZE), sr + i * ssp);                       \
         }                                                               \
     }
 
+#define STORE4(d, s) memcpy(d, s, 4)
+#define STORE8(d, s) memcpy(d, s, 8)
+
+#if defined(HAVE_STREAMING_STORES)
+/* Assumption: d is aligned to the item's size. */
+static inline void
+stream4(char *d, const char *s)
+{
+    int v;
+    memcpy(&v, s, 4);
+    _mm_stream_si32((int *)(void *)d, v);
+}
+
+static inline void
+stream8(char *d, const char *s)
+{
+    long long v;
+    memcpy(&v, s, 8);
+    _mm_stream_si64((long long *)(void *)d, v);
+}
+
+/* Whether every page of the bytes [low, high) is resident. */
+static int
+resident(uintptr_t low, uintptr_t high)
+{
+    unsigned char pages[4096];
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = low & ~(page - 1);
+    while (start < high) {
+        size_t n = (size_t)((high - start + page - 1) / page);
+        if (n > sizeof(pages)) {
+            n = sizeof(pages);
+        }
+        if (mincore((void *)start, n * page, pages) != 0) {
+            return 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!(pages[i] & 1)) {
+                return 0;
+            }
+        }
+        start += n * page;
+    }
+    return 1;
+}
+
+/* Whether a tile's rows can be streamed: items of 4 or 8 bytes, aligned. */
+static int
+can_stream(const char *d, Py_ssize_t dsq, Py_ssize_t itemsize)
+{
+    return (itemsize == 4 || itemsize == 8)
+           && ((uintptr_t)d | (uintptr_t)dsq) % (uintptr_t)itemsize == 0;
+}
+#endif
+
 static void
 copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
-          Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize)
+          Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize,
+          int stream)
 {
+#if defined(HAVE_STREAMING_STORES)
+    if (stream && can_stream(d, dsq, itemsize)) {
+        if (itemsize == 4) {
+            COPY_TILE(4, stream4)
+        }
+        else {
+            COPY_TILE(8, stream8)
+        }
+        return;
+    }
+#else
+    (void)stream;
+#endif
     switch (itemsize) {
     case 4:
-        COPY_TILE(4)
+        COPY_TILE(4, STORE4)
         return;
     case 8:
-        COPY_TILE(8)
+        COPY_TILE(8, STORE8)
         return;
     default:
         for (Py_ssize_t j = 0; j < height; j++) {
@@ -190,6 +287,10 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
     }
 }
 
+/* Dimensions p (along which the destination is contiguous) and q (along
+   which the source is) copied in TILE x TILE tiles.  Rows run along p, so
+   the writes are sequential; successive rows step along q, so the source
+   lines a tile reads are used up while they are in the cache. */
 static void
 copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
 {
@@ -201,7 +302,8 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
         for (Py_ssize_t q0 = 0; q0 < nq; q0 += TILE) {
             Py_ssize_t height = q0 + TILE < nq ? TILE : nq - q0;
             copy_tile(d + p0 * dsp + q0 * dsq, s + p0 * ssp + q0 * ssq,
-                      width, height, ssp, dsq, ssq, nest->itemsize);
+                      width, height, ssp, dsq, ssq, nest->itemsize,
+                      nest->stream);
         }
     }
 }
@@ -270,60 +372,69 @@ copy_nest(char *d, const char *s, const LoopNest *nest, int p, int q)
     }
 }
 
-/* Copy the layouts with no suboffsets. */
+/* The bytes [*lowest, *highest) that one side of the nest can touch from
+   buf.  Computed in unsigned arithmetic: strides so large that the result
+   wraps only make the answer wrong, and the answer only decides whether
+   the engine may copy, never what is copied.  Assumption: no extent is 0. */
 static void
-copy_direct(const MbLayout *dst, const MbLayout *src)
+extent_of(const char *buf, const Py_ssize_t *strides, const LoopNest *nest,
+          uintptr_t *lowest, uintptr_t *highest)
+{
+    uintptr_t low = (uintptr_t)buf;
+    uintptr_t high = low + (uintptr_t)nest->itemsize;
+    for (int i = 0; i < nest->ndim; i++) {
+        uintptr_t span = (uintptr_t)strides[i]
+                         * (uintptr_t)(nest->shape[i] - 1);
+        if (strides[i] < 0) {
+            low += span;
+        }
+        else {
+            high += span;
+        }
+    }
+    *lowest = low;
+    *highest = high;
+}
+
+int
+mb_layout_copy(const MbLayout *dst, const MbLayout *src)
 {
     LoopNest nest;
     int p, q;
+    if (dst->suboffsets != NULL || src->suboffsets != NULL) {
+        return -1;
+    }
     if (!simplify(&nest, dst, src)) {
-        return;
+        return 0;
+    }
+    uintptr_t d_low, d_high, s_low, s_high;
+    extent_of(dst->buf, nest.dst_strides, &nest, &d_low, &d_high);
+    extent_of(src->buf, nest.src_strides, &nest, &s_low, &s_high);
+    if (d_low < s_high && s_low < d_high) {
+        return -1;
     }
     if (nest.ndim == 0) {
         memcpy(dst->buf, src->buf, (size_t)src->itemsize);
-        return;
     }
-    if (nest.ndim == 1) {
+    else if (nest.ndim == 1) {
         copy_row(dst->buf, nest.dst_strides[0], src->buf, nest.src_strides[0],
                  nest.shape[0], nest.itemsize);
     }
     else if (transposition(&nest, &p, &q)) {
+#if defined(HAVE_STREAMING_STORES)
+        nest.stream = src->nitems * src->itemsize >= STREAM_BYTES
+                      && resident(d_low, d_high);
+#endif
         copy_nest(dst->buf, src->buf, &nest, p, q);
+#if defined(HAVE_STREAMING_STORES)
+        if (nest.stream) {
+            /* Order the streamed stores before any later store. */
+            _mm_sfence();
+        }
+#endif
     }
     else {
         copy_nest(dst->buf, src->buf, &nest, -1, -1);
     }
-}
-
-/* Copy dimension `dim` and those inside it, following suboffsets. */
-static void
-copy_indirect(const MbLayout *dst, char *d, const MbLayout *src,
-              const char *s, int dim)
-{
-    if (dim == src->ndim) {
-        memcpy(d, s, (size_t)src->itemsize);
-        return;
-    }
-    for (Py_ssize_t i = 0; i < src->shape[dim]; i++) {
-        char *dp = d + i * dst->strides[dim];
-        const char *sp = s + i * src->strides[dim];
-        if (dst->suboffsets != NULL && dst->suboffsets[dim] >= 0) {
-            dp = mb_follow(dp, dst->suboffsets[dim]);
-        }
-        if (src->suboffsets != NULL && src->suboffsets[dim] >= 0) {
-            sp = mb_follow(sp, src->suboffsets[dim]);
-        }
-        copy_indirect(dst, dp, src, sp, dim + 1);
-    }
-}
-
-void
-mb_layout_copy(const MbLayout *dst, const MbLayout *src)
-{
-    if (dst->suboffsets == NULL && src->suboffsets == NULL) {
-        copy_direct(dst, src);
-    }
-    else {
-        copy_indirect(dst, dst->buf, src, src->buf, 0);
-    }
+    return 0;
 }

@@ -318,6 +318,57 @@ START_TEST(test_large_copy_data_matches_reference)
 }
 END_TEST
 
+/* Transpositions of several MiB, into memory already written (resident),
+   take the engine's streaming stores where the items are 4 or 8 bytes and
+   aligned; shapes that are not multiples of the tile, item sizes without
+   streaming and a misaligned destination take the other paths. */
+START_TEST(test_large_transpositions_match_reference)
+{
+    static const struct {
+        Py_ssize_t rows, cols, itemsize, misalign;
+    } cases[] = {
+        {1024, 1024, 8, 0}, {1023, 1031, 8, 0}, {1024, 2048, 4, 0},
+        {1031, 1023, 4, 0}, {700, 1500, 8, 1}, {600, 700, 16, 0},
+        {2047, 2049, 2, 0},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
+        Py_ssize_t size = cases[k].itemsize;
+        size_t bytes = (size_t)(rows * cols * size);
+        char *src = malloc(bytes), *out = malloc(bytes + 1);
+        char *expected = malloc(bytes);
+        ck_assert_ptr_nonnull(src);
+        ck_assert_ptr_nonnull(out);
+        ck_assert_ptr_nonnull(expected);
+        fill_random(src, bytes);
+        memset(out, 0, bytes + 1);
+        char *dst = out + cases[k].misalign;
+        Py_ssize_t shape[2] = {rows, cols};
+        Py_ssize_t strides[2] = {cols * size, size};
+        Py_buffer view;
+        memset(&view, 0, sizeof(view));
+        view.buf = src;
+        view.len = rows * cols * size;
+        view.itemsize = size;
+        view.ndim = 2;
+        view.shape = shape;
+        view.strides = strides;
+        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'F'),
+                         0);
+        for (Py_ssize_t c = 0; c < cols; c++) {
+            for (Py_ssize_t r = 0; r < rows; r++) {
+                memcpy(expected + (c * rows + r) * size,
+                       src + (r * cols + c) * size, (size_t)size);
+            }
+        }
+        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        free(src);
+        free(out);
+        free(expected);
+    }
+}
+END_TEST
+
 START_TEST(test_copies_do_not_allocate)
 {
     static char arena[ARENA];
@@ -599,6 +650,7 @@ copy_suite(void)
     tcase_add_test(tc, test_large_to_contiguous_matches_reference);
     tcase_add_test(tc, test_large_from_contiguous_matches_reference);
     tcase_add_test(tc, test_large_copy_data_matches_reference);
+    tcase_add_test(tc, test_large_transpositions_match_reference);
     tcase_add_test(tc, test_copies_do_not_allocate);
     tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_to_contiguous_length_rules);
