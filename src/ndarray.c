@@ -238,9 +238,16 @@ new_base(const MbNdArraySpec *spec)
         value_error("invalid combination of buffer, shape and strides");
         goto error;
     }
-    /* The data follows the row-pointer table of a PIL layout. */
-    Py_ssize_t table = (spec->flags & MB_ND_PIL)
-                       ? view->shape[0] * (Py_ssize_t)sizeof(char *) : 0;
+    /* The data follows the row-pointer table of a PIL layout, whose size
+       (rows with stride 0 need no memory) may not fit in Py_ssize_t. */
+    Py_ssize_t table = 0;
+    if ((spec->flags & MB_ND_PIL)
+        && (__builtin_mul_overflow(view->shape[0],
+                                   (Py_ssize_t)sizeof(char *), &table)
+            || table > PY_SSIZE_T_MAX - spec->nbytes)) {
+        PyErr_NoMemory();
+        goto error;
+    }
     base->memory = PyMem_Calloc(1, (size_t)(table + spec->nbytes));
     if (base->memory == NULL) {
         PyErr_NoMemory();
