@@ -4,6 +4,8 @@
  * export lock of bytearray (a resize to another size is refused while a
  * buffer is exported, a same-size resize is allowed), Concat and
  * FromObject, and the report of a bytearray deallocated with exports.
+ * That export is never released, on purpose:
+ * minibuf leaves: 1 buffer export(s) not released:
  */
 #include "scenario.h"
 

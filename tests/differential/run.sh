@@ -8,6 +8,12 @@
 # identical.  One TAP line per scenario and CPython build; a scenario with no
 # CPython build in its range is skipped.
 #
+# minibuf's side runs with MINIBUF_DEBUG_LEAKS=1: the report Py_Finalize
+# prints of what is still held is taken out of the output before the
+# comparison, and one more TAP line per scenario requires it to be empty,
+# or to be exactly what the scenario's header announces on a line
+# " * minibuf leaves: ..." (for scenarios that leak on purpose).
+#
 # CPython builds are found through their python-config: the one on PATH,
 # Debian's /usr/bin/python3-config, every pyenv version, and those named in
 # EXTRA_PYTHON_CONFIGS (configure --with-python-config).
@@ -70,7 +76,7 @@ for name in $scenarios; do
     count=$(echo "$builds" | while read -r version prefix config; do
                 [ -n "$version" ] && in_range "$version" "$range" && echo x
             done | wc -l)
-    plan=$((plan + (count > 0 ? count : 1)))
+    plan=$((plan + (count > 0 ? count : 1) + 1))
 done
 echo "1..$plan"
 
@@ -81,14 +87,30 @@ for name in $scenarios; do
     expected="$work/$name.minibuf.out"
     # Under make check-valgrind, minibuf's side runs under memcheck: an
     # error changes its exit status, which the comparison then shows.
+    raw="$work/$name.minibuf.raw"
     if [ -n "${VALGRIND:-}" ]; then
-        $LIBTOOL --mode=execute $VALGRIND --quiet --error-exitcode=99 \
-            --leak-check=full --log-file="$work/$name.valgrind.log" \
-            "$top_builddir/tests/differential/$name" > "$expected" 2>&1
+        MINIBUF_DEBUG_LEAKS=1 $LIBTOOL --mode=execute $VALGRIND --quiet \
+            --error-exitcode=99 --leak-check=full \
+            --log-file="$work/$name.valgrind.log" \
+            "$top_builddir/tests/differential/$name" > "$raw" 2>&1
     else
-        "$top_builddir/tests/differential/$name" > "$expected" 2>&1
+        MINIBUF_DEBUG_LEAKS=1 "$top_builddir/tests/differential/$name" \
+            > "$raw" 2>&1
     fi
-    echo "exit status $?" >> "$expected"
+    status=$?
+    # The report is the last thing printed, from its first "minibuf: " line.
+    sed '/^minibuf: /,$d' "$raw" > "$expected"
+    echo "exit status $status" >> "$expected"
+    sed -n '/^minibuf: /,$p' "$raw" | grep '^minibuf: ' > "$work/$name.leaks"
+    sed -n 's/^ \* minibuf leaves: /minibuf: /p' "$srcdir/$name.c" \
+        > "$work/$name.leaks.expected"
+    n=$((n + 1))
+    if diff -u "$work/$name.leaks.expected" "$work/$name.leaks" >&2; then
+        echo "ok $n - $name leaves nothing held but what it announces"
+    else
+        sed -n '/^minibuf: /,$p' "$raw" >&2
+        echo "not ok $n - $name leaves exports or objects held"
+    fi
     if [ -s "$work/$name.valgrind.log" ]; then
         cat "$work/$name.valgrind.log" >&2
     fi
