@@ -124,6 +124,29 @@ PyAPI_FUNC(Py_ssize_t) MbDebug_Report(FILE *out);
  */
 PyAPI_FUNC(size_t) MbRequest_Describe(int flags, char *out, size_t size);
 
+/* --- The exporter conformance checker ---------------------------------------
+ *
+ * MbCheck_Exporter makes every kind of request of an exporter (PyBUF_SIMPLE,
+ * ND, STRIDES, C_, F_ and ANY_CONTIGUOUS, INDIRECT, each alone, with
+ * WRITABLE, with FORMAT and with both), each twice, and checks each answer
+ * against the protocol's rules: a granted view has obj set and a reference
+ * taken, shape/strides/suboffsets/format NULL or filled exactly as the
+ * request allows, readonly 0 for WRITABLE, the contiguity promised, len ==
+ * product(shape) * itemsize, a format whose size is itemsize, every element
+ * inside the exported memory, and a release that gives the reference back;
+ * a refused request returns -1 with an exception set and view->obj NULL;
+ * the same request gets the same answer twice.
+ *
+ * Returns the number of violations (0: the exporter conforms), writing a
+ * readable report to `report` unless it is NULL: one line per request
+ * (granted with its fields, or refused with its exception), one per
+ * violation, and the count.  -1 with TypeError if exporter exports no
+ * buffer.  The exporter is left as it was: every view taken is released.
+ * Its source uses CPython's API only, so it also compiles against CPython
+ * to judge a real extension's exporter there.
+ */
+PyAPI_FUNC(Py_ssize_t) MbCheck_Exporter(PyObject *exporter, FILE *report);
+
 /* --- memoryview operations --------------------------------------------------
  *
  * What CPython offers only from Python, as C functions with CPython 3.11's

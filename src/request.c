@@ -5,8 +5,10 @@
  * strongest structure first (PyBUF_INDIRECT, the contiguity requests,
  * PyBUF_STRIDES, PyBUF_ND), each standing for the bits it implies.  Bits no
  * PyBUF_* name covers are shown in hexadecimal.
+ *
+ * Written with CPython's API only (shared.h), for the checker.
  */
-#include "internal.h"
+#include "shared.h"
 
 typedef struct {
     int flags;          /* every bit the request sets */

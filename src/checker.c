@@ -1,0 +1,451 @@
+/* The exporter conformance checker: MbCheck_Exporter.
+ *
+ * It makes every kind of request of an exporter (PyBUF_SIMPLE, ND, STRIDES,
+ * C_, F_ and ANY_CONTIGUOUS, INDIRECT, each alone, with WRITABLE, with
+ * FORMAT and with both: 28 requests), each twice, and checks every answer
+ * against the rules of the protocol:
+ *
+ *   granted:  the result is 0; obj is set and a reference to it taken;
+ *             shape, strides and suboffsets are NULL unless ND, STRIDES
+ *             and INDIRECT allow them, filled when they are required, and
+ *             all NULL for ndim 0; format is NULL without FORMAT; readonly
+ *             is 0 for WRITABLE; the contiguity asked for holds; len is
+ *             product(shape) * itemsize; format's size is itemsize; every
+ *             element lies in the memory of the fullest answer
+ *             (PyBUF_FULL_RO's) or, for a contiguous view, in
+ *             [buf, buf + len); release gives the reference back;
+ *   refused:  the result is -1, an exception is set and view->obj is NULL;
+ *   twice:    the same request gets the same answer (the same fields, or
+ *             the same exception type).
+ *
+ * Written with CPython's API only, so that the same file compiles against
+ * CPython and judges a real extension's exporter there (shared.h).
+ * Addresses are never printed: the report is the same from run to run.
+ */
+#include <string.h>
+
+#include "shared.h"
+
+/* Views, shapes and strides of any ndim this protocol allows. */
+#define MAX_NDIM 64
+
+#define MAX_SEEN 16
+
+typedef struct {
+    FILE *out;
+    Py_ssize_t violations;
+    const char *request;     /* the name of the request being judged */
+    const char *seen[MAX_SEEN];  /* its violations so far, counted once */
+    int nseen;
+    /* The fullest answer's memory, when it is known: [low, high). */
+    int have_memory;
+    uintptr_t low, high;
+} Judge;
+
+/* Count and report a violation of the current request, once. */
+static void
+violation(Judge *j, const char *what)
+{
+    for (int i = 0; i < j->nseen; i++) {
+        if (strcmp(j->seen[i], what) == 0) {
+            return;
+        }
+    }
+    if (j->nseen < MAX_SEEN) {
+        j->seen[j->nseen++] = what;
+    }
+    j->violations++;
+    if (j->out != NULL) {
+        fprintf(j->out, "  violation: %s: %s\n", j->request, what);
+    }
+}
+
+#define RULE(judge, condition, what)                                    \
+    do {                                                                \
+        if (!(condition)) {                                             \
+            violation((judge), (what));                                 \
+        }                                                               \
+    } while (0)
+
+/* "Type: message" of the current exception, into out; the exception
+   stays set. */
+static void
+describe_exception(char *out, size_t size)
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    const char *name = type ? ((PyTypeObject *)type)->tp_name : "NULL";
+#ifdef MINIBUF_H
+    PyErr_Restore(type, value, traceback);
+    snprintf(out, size, "%s: %s", name, MbErr_Message());
+#else
+    PyErr_NormalizeException(&type, &value, &traceback);
+    PyObject *text = value ? PyObject_Str(value) : NULL;
+    const char *message = text ? PyUnicode_AsUTF8(text) : NULL;
+    snprintf(out, size, "%s: %s", name, message ? message : "");
+    Py_XDECREF(text);
+    PyErr_Clear();
+    PyErr_Restore(type, value, traceback);
+#endif
+}
+
+/* The bytes [*low, *high) the elements of a view without suboffsets
+   occupy; 0 when the view is empty.  Unsigned arithmetic: a hostile view
+   gives a wrong range, never undefined behaviour. */
+static int
+extent(const Py_buffer *view, uintptr_t *low, uintptr_t *high)
+{
+    uintptr_t lo = (uintptr_t)view->buf, hi = lo + (uintptr_t)view->len;
+    if (view->shape == NULL) {
+        *low = lo;
+        *high = hi;
+        return view->len > 0;
+    }
+    Py_ssize_t strides[MAX_NDIM];
+    if (view->strides != NULL) {
+        memcpy(strides, view->strides, sizeof(Py_ssize_t) * view->ndim);
+    }
+    else {
+        PyBuffer_FillContiguousStrides(view->ndim, view->shape, strides,
+                                       (int)view->itemsize, 'C');
+    }
+    hi = lo + (uintptr_t)view->itemsize;
+    for (int i = 0; i < view->ndim; i++) {
+        if (view->shape[i] == 0) {
+            return 0;
+        }
+        uintptr_t span = (uintptr_t)strides[i]
+                         * (uintptr_t)(view->shape[i] - 1);
+        if (strides[i] < 0) {
+            lo += span;
+        }
+        else {
+            hi += span;
+        }
+    }
+    *low = lo;
+    *high = hi;
+    return 1;
+}
+
+/* The rules for a granted request. */
+static void
+judge_granted(Judge *j, const Py_buffer *view, int flags)
+{
+    int ndim = view->ndim;
+    RULE(j, ndim >= 0 && ndim <= MAX_NDIM, "ndim is outside [0, 64]");
+    if (ndim < 0 || ndim > MAX_NDIM) {
+        return;
+    }
+    if ((flags & PyBUF_ND) != PyBUF_ND) {
+        RULE(j, view->shape == NULL, "shape is set without PyBUF_ND");
+        RULE(j, ndim == 1, "ndim is not 1 without PyBUF_ND");
+    }
+    else if (ndim > 0) {
+        RULE(j, view->shape != NULL, "shape is NULL for PyBUF_ND");
+    }
+    if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES) {
+        RULE(j, view->strides == NULL, "strides are set without "
+             "PyBUF_STRIDES");
+    }
+    else if (ndim > 0) {
+        RULE(j, view->strides != NULL, "strides are NULL for "
+             "PyBUF_STRIDES");
+    }
+    if ((flags & PyBUF_INDIRECT) != PyBUF_INDIRECT) {
+        RULE(j, view->suboffsets == NULL, "suboffsets are set without "
+             "PyBUF_INDIRECT");
+    }
+    if (ndim == 0) {
+        RULE(j, view->shape == NULL && view->strides == NULL
+             && view->suboffsets == NULL,
+             "a 0-d view has shape, strides or suboffsets");
+    }
+    if (!(flags & PyBUF_FORMAT)) {
+        RULE(j, view->format == NULL, "format is set without PyBUF_FORMAT");
+    }
+    if (flags & PyBUF_WRITABLE) {
+        RULE(j, view->readonly == 0, "readonly for PyBUF_WRITABLE");
+    }
+    static const struct {
+        int flags;
+        char order;
+        const char *what;
+    } promises[] = {
+        {PyBUF_C_CONTIGUOUS, 'C', "not C-contiguous as requested"},
+        {PyBUF_F_CONTIGUOUS, 'F', "not Fortran-contiguous as requested"},
+        {PyBUF_ANY_CONTIGUOUS, 'A', "not contiguous as requested"},
+    };
+    for (int i = 0; i < 3; i++) {
+        if ((flags & promises[i].flags) == promises[i].flags) {
+            RULE(j, PyBuffer_IsContiguous(view, promises[i].order),
+                 promises[i].what);
+        }
+    }
+    if (view->strides == NULL) {
+        RULE(j, PyBuffer_IsContiguous(view, 'C'), "without strides, "
+             "the buffer must be C-contiguous");
+    }
+    RULE(j, view->len >= 0, "len is negative");
+    RULE(j, view->itemsize >= 0, "itemsize is negative");
+    if (view->shape != NULL) {
+        Py_ssize_t n = view->itemsize;
+        int negative = 0;
+        for (int i = 0; i < ndim; i++) {
+            negative |= view->shape[i] < 0;
+            n = (Py_ssize_t)((size_t)n * (size_t)view->shape[i]);
+        }
+        RULE(j, !negative, "shape has a negative extent");
+        RULE(j, negative || n == view->len,
+             "len is not product(shape) * itemsize");
+    }
+    if (view->format != NULL) {
+        Py_ssize_t size = PyBuffer_SizeFromFormat(view->format);
+        if (size < 0) {
+            PyErr_Clear();
+            violation(j, "format is not a struct format");
+        }
+        else {
+            RULE(j, size == view->itemsize,
+                 "the format's size is not itemsize");
+        }
+    }
+    uintptr_t low, high;
+    if (view->suboffsets == NULL && view->len >= 0 && view->itemsize >= 0
+        && extent(view, &low, &high)) {
+        if (PyBuffer_IsContiguous(view, 'A')) {
+            RULE(j, low == (uintptr_t)view->buf
+                 && high == (uintptr_t)view->buf + (uintptr_t)view->len,
+                 "a contiguous view's elements are not [buf, buf + len)");
+        }
+        if (j->have_memory) {
+            RULE(j, low >= j->low && high <= j->high,
+                 "elements lie outside the memory of the fullest answer");
+        }
+    }
+}
+
+static int
+same_array(const Py_ssize_t *a, const Py_ssize_t *b, int n)
+{
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    return memcmp(a, b, sizeof(Py_ssize_t) * (size_t)n) == 0;
+}
+
+/* Whether two granted answers to the same request are the same. */
+static int
+same_answer(const Py_buffer *a, const Py_buffer *b)
+{
+    if (a->buf != b->buf || a->obj != b->obj || a->len != b->len
+        || a->itemsize != b->itemsize || a->readonly != b->readonly
+        || a->ndim != b->ndim) {
+        return 0;
+    }
+    if ((a->format == NULL) != (b->format == NULL)
+        || (a->format != NULL && strcmp(a->format, b->format) != 0)) {
+        return 0;
+    }
+    int n = a->ndim >= 0 && a->ndim <= MAX_NDIM ? a->ndim : 0;
+    return same_array(a->shape, b->shape, n)
+           && same_array(a->strides, b->strides, n)
+           && same_array(a->suboffsets, b->suboffsets, n);
+}
+
+/* Print what a granted view holds (no addresses). */
+static void
+show_granted(Judge *j, const Py_buffer *view)
+{
+    if (j->out == NULL) {
+        return;
+    }
+    fprintf(j->out, "granted: ndim %d, len %zd, itemsize %zd, readonly %d, "
+            "format %s%s%s", view->ndim, view->len, view->itemsize,
+            view->readonly, view->format ? "\"" : "",
+            view->format ? view->format : "NULL", view->format ? "\"" : "");
+    if (view->shape != NULL && view->ndim > 0 && view->ndim <= MAX_NDIM) {
+        fprintf(j->out, ", shape");
+        for (int i = 0; i < view->ndim; i++) {
+            fprintf(j->out, "%s%zd", i ? "x" : " ", view->shape[i]);
+        }
+    }
+    if (view->strides != NULL && view->ndim > 0 && view->ndim <= MAX_NDIM) {
+        fprintf(j->out, ", strides");
+        for (int i = 0; i < view->ndim; i++) {
+            fprintf(j->out, "%s%zd", i ? "," : " ", view->strides[i]);
+        }
+    }
+    if (view->suboffsets != NULL) {
+        fprintf(j->out, ", suboffsets");
+    }
+    fprintf(j->out, "\n");
+}
+
+static Py_ssize_t
+reference_count(PyObject *op)
+{
+    return op != NULL ? Py_REFCNT(op) : 0;
+}
+
+/* Objects whose count never changes (immortal) cannot show a reference
+   taken or given back. */
+static int
+counted(PyObject *op)
+{
+    return Py_REFCNT(op) < ((Py_ssize_t)1 << 29);
+}
+
+/* One answer to a request, as the exporter gave it. */
+typedef struct {
+    Py_buffer view;
+    int result;
+    int reference_taken;     /* the exporter's count rose by one */
+    PyObject *error;         /* the exception type, when refused */
+    int obj_left;            /* refused with view->obj set */
+    char message[256];
+} Answer;
+
+/* Assumption: the exporter has bf_getbuffer. */
+static void
+ask(PyObject *exporter, int flags, Answer *a)
+{
+    memset(&a->view, 0, sizeof(Py_buffer));
+    Py_ssize_t before = reference_count(exporter);
+    /* The slot itself, as PyObject_GetBuffer calls it: what the exporter
+       answers, with nothing added on the consumer's side. */
+    a->result = Py_TYPE(exporter)->tp_as_buffer->bf_getbuffer(
+        exporter, &a->view, flags);
+    a->reference_taken = reference_count(exporter) == before + 1;
+    a->error = NULL;
+    a->obj_left = 0;
+    a->message[0] = '\0';
+    if (a->result != 0) {
+        a->error = PyErr_Occurred();
+        if (a->error != NULL) {
+            describe_exception(a->message, sizeof(a->message));
+            PyErr_Clear();
+        }
+        a->obj_left = a->view.obj != NULL;
+        a->view.obj = NULL;
+    }
+}
+
+/* The rules every answer, granted or refused, must follow. */
+static void
+judge_answer(Judge *j, PyObject *exporter, const Answer *a)
+{
+    if (a->result == 0) {
+        RULE(j, a->view.obj != NULL, "granted, but view->obj is NULL");
+        if (a->view.obj == exporter && counted(exporter)) {
+            RULE(j, a->reference_taken,
+                 "granted, but the exporter's reference count did not "
+                 "rise by one");
+        }
+        return;
+    }
+    RULE(j, a->result == -1, "a refused request does not return -1");
+    RULE(j, a->error != NULL, "refused without an exception");
+    RULE(j, !a->obj_left, "refused, but view->obj is set");
+}
+
+/* Make one request twice and judge both answers. */
+static void
+judge_request(Judge *j, PyObject *exporter, int flags)
+{
+    char name[96];
+    MbRequest_Describe(flags, name, sizeof(name));
+    j->request = name;
+    j->nseen = 0;
+    Answer answers[2];
+    Py_ssize_t refs = reference_count(exporter);
+    ask(exporter, flags, &answers[0]);
+    ask(exporter, flags, &answers[1]);
+    const Answer *first = &answers[0], *second = &answers[1];
+    if (j->out != NULL) {
+        fprintf(j->out, "  %-48s ", name);
+        if (first->result == 0) {
+            show_granted(j, &first->view);
+        }
+        else {
+            fprintf(j->out, "refused: %s\n", first->message);
+        }
+    }
+    judge_answer(j, exporter, first);
+    judge_answer(j, exporter, second);
+    if (first->result == 0) {
+        judge_granted(j, &first->view, flags);
+    }
+    if ((first->result == 0) != (second->result == 0)) {
+        violation(j, "the same request is granted once and refused once");
+    }
+    else if (first->result == 0 && !same_answer(&first->view,
+                                                &second->view)) {
+        violation(j, "the same request gets two different views");
+    }
+    else if (first->result != 0 && first->error != second->error) {
+        violation(j, "the same request is refused with two exceptions");
+    }
+    for (int k = 0; k < 2; k++) {
+        if (answers[k].result == 0) {
+            PyBuffer_Release(&answers[k].view);
+        }
+    }
+    if (counted(exporter)) {
+        RULE(j, reference_count(exporter) == refs,
+             "release does not give back the reference taken");
+    }
+}
+
+/* The fullest answer, PyBUF_FULL_RO's, gives the memory the elements of
+   every other answer must lie in. */
+static void
+find_memory(Judge *j, PyObject *exporter)
+{
+    Py_buffer view;
+    j->have_memory = 0;
+    if (PyObject_GetBuffer(exporter, &view, PyBUF_FULL_RO) < 0) {
+        PyErr_Clear();
+        return;
+    }
+    if (view.suboffsets == NULL && view.ndim >= 0 && view.ndim <= MAX_NDIM
+        && view.len >= 0 && view.itemsize >= 0) {
+        j->have_memory = extent(&view, &j->low, &j->high);
+    }
+    PyBuffer_Release(&view);
+}
+
+Py_ssize_t
+MbCheck_Exporter(PyObject *exporter, FILE *report)
+{
+    static const int structures[] = {
+        PyBUF_SIMPLE, PyBUF_ND, PyBUF_STRIDES, PyBUF_C_CONTIGUOUS,
+        PyBUF_F_CONTIGUOUS, PyBUF_ANY_CONTIGUOUS, PyBUF_INDIRECT,
+    };
+    static const int modifiers[] = {
+        0, PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_WRITABLE | PyBUF_FORMAT,
+    };
+    if (exporter == NULL || !PyObject_CheckBuffer(exporter)) {
+        PyErr_Format(PyExc_TypeError, "a bytes-like object is required, "
+                     "not '%.100s'", exporter ? Py_TYPE(exporter)->tp_name
+                                              : "NULL");
+        return -1;
+    }
+    Judge j = {report, 0, "", {NULL}, 0, 0, 0, 0};
+    if (report != NULL) {
+        fprintf(report, "exporter '%s'\n", Py_TYPE(exporter)->tp_name);
+    }
+    find_memory(&j, exporter);
+    int requests = 0;
+    for (size_t s = 0; s < sizeof(structures) / sizeof(int); s++) {
+        for (size_t m = 0; m < sizeof(modifiers) / sizeof(int); m++) {
+            judge_request(&j, exporter, structures[s] | modifiers[m]);
+            requests++;
+        }
+    }
+    if (report != NULL) {
+        fprintf(report, "%zd violation%s in %d requests\n", j.violations,
+                j.violations == 1 ? "" : "s", requests);
+    }
+    return j.violations;
+}
