@@ -1,0 +1,1 @@
+check @EXPORTERS@:no_such_symbol

@@ -1,0 +1,1 @@
+format 3z

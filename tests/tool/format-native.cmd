@@ -1,0 +1,1 @@
+format '@b i x q ?'

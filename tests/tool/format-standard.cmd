@@ -1,0 +1,1 @@
+format '<2h 3s i'

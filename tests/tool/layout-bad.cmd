@@ -1,0 +1,1 @@
+layout --shape 3 --strides 3 --format i

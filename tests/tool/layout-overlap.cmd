@@ -1,0 +1,1 @@
+layout --shape 3,3 --strides 8,8 --format q

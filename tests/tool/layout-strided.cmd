@@ -1,0 +1,1 @@
+layout --shape 3,4 --strides 64,16 --format d --svg out.svg

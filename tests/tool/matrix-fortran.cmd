@@ -1,0 +1,1 @@
+matrix ndarray --shape 3,4 --format d --flags fortran,writable

@@ -1,0 +1,1 @@
+matrix ndarray --shape 2,3 --flags pil

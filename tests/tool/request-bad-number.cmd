@@ -1,0 +1,1 @@
+request ndarray --shape 3,x FULL

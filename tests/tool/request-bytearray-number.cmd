@@ -1,0 +1,1 @@
+request bytearray --data hello 0x11d

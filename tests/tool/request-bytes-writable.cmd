@@ -1,0 +1,1 @@
+request bytes --data abc 'ND|WRITABLE'

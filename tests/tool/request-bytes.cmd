@@ -1,0 +1,1 @@
+request bytes FULL_RO

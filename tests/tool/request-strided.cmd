@@ -1,0 +1,1 @@
+request ndarray --shape 3,4 --strides 64,16 --format d C_CONTIGUOUS

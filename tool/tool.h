@@ -1,0 +1,77 @@
+/* The minibuf command-line tool: what its commands share.
+ *
+ * Every command writes only computed values and never an address, so its
+ * output is the same from run to run and can be compared with a file
+ * (tests/tool/).  Bad arguments print one line and exit with status 2.
+ */
+#ifndef MB_TOOL_H
+#define MB_TOOL_H
+
+#include <Python.h>
+
+/* --- Exporters described on the command line (exporter.c) ---------------- */
+
+typedef enum { EXPORTER_BYTES, EXPORTER_BYTEARRAY, EXPORTER_NDARRAY } Kind;
+
+typedef struct {
+    Kind kind;
+    const char *data;              /* bytes and bytearray: the contents */
+    int ndim;                      /* ndarray: the layout */
+    Py_ssize_t shape[PyBUF_MAX_NDIM];
+    int nstrides;                  /* 0: C (or Fortran) strides */
+    Py_ssize_t strides[PyBUF_MAX_NDIM];
+    Py_ssize_t offset;
+    const char *format;
+    int flags;                     /* MB_ND_* */
+    Py_ssize_t memory;             /* bytes of memory; 0: just enough */
+    char itemsize_format[32];      /* the format --itemsize N stands for */
+} ExporterSpec;
+
+/* Parse "KIND [OPTIONS]" from argv[*next] on (KIND: bytes, bytearray or
+   ndarray; the options --data, --shape, --strides, --offset, --format,
+   --itemsize, --flags, --memory), leaving *next at the first argument it
+   does not take.  A layout alone (layout: kind_given 0) takes the ndarray
+   options with no kind.  Exits with status 2 on a bad argument. */
+void parse_exporter(const char *command, int argc, char **argv, int *next,
+                    ExporterSpec *spec, int kind_given);
+
+/* Make the exporter; NULL with an exception.  *memory gets the start of
+   the memory it exports from, to show addresses relative to it. */
+PyObject *make_exporter(const ExporterSpec *spec, const char **memory);
+
+/* One line saying what the exporter is. */
+void describe_exporter(FILE *out, const ExporterSpec *spec);
+
+/* Parse a request: flag names joined with '|' or ',' (with or without
+   PyBUF_, any case: FULL_RO, ND|WRITABLE), or a number.  -1 if not one. */
+int parse_request(const char *text, int *flags);
+
+/* --- Output (show.c) ----------------------------------------------------- */
+
+/* Every field of a view; buf and suboffset pointers relative to memory. */
+void show_view(FILE *out, const Py_buffer *view, PyObject *exporter,
+               const char *memory);
+
+/* "Type: message" of the current exception, which is cleared. */
+const char *take_exception(void);
+
+/* "minibuf COMMAND: message" and a hint on stderr; exits with status 2. */
+void usage_error(const char *command, const char *format, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Whether argv holds --help or -h; if so the usage is printed. */
+int wants_help(int argc, char **argv, const char *usage);
+
+/* Print a list of n numbers as "(a, b, c)". */
+void print_tuple(FILE *out, const Py_ssize_t *values, int n);
+
+/* --- The commands -------------------------------------------------------- */
+
+int command_tour(int argc, char **argv);
+int command_request(int argc, char **argv);
+int command_matrix(int argc, char **argv);
+int command_layout(int argc, char **argv);
+int command_format(int argc, char **argv);
+int command_check(int argc, char **argv);
+
+#endif /* !MB_TOOL_H */
