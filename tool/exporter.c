@@ -60,6 +60,7 @@ parse_ndarray_flags(const char *command, const char *text)
         {"writable", MB_ND_WRITABLE},
         {"fortran", MB_ND_FORTRAN},
         {"pil", MB_ND_PIL},
+        {"legacy", MB_ND_LEGACY},
     };
     int flags = 0;
     const char *p = text;
@@ -73,7 +74,7 @@ parse_ndarray_flags(const char *command, const char *text)
         }
         if (i == sizeof(names) / sizeof(names[0])) {
             usage_error(command, "--flags: unknown flag in '%s' (writable, "
-                        "fortran, pil)", text);
+                        "fortran, pil, legacy)", text);
         }
         flags |= names[i].flag;
         p += length + (p[length] != '\0');
@@ -322,9 +323,12 @@ describe_exporter(FILE *out, const ExporterSpec *spec)
     if (spec->memory != 0) {
         fprintf(out, ", %zd bytes of memory", spec->memory);
     }
-    fprintf(out, "%s%s%s\n", spec->flags & MB_ND_WRITABLE ? ", writable" : "",
+    fprintf(out, "%s%s%s%s\n",
+            spec->flags & MB_ND_WRITABLE ? ", writable" : "",
             spec->flags & MB_ND_FORTRAN ? ", Fortran order" : "",
-            spec->flags & MB_ND_PIL ? ", PIL-style (suboffsets)" : "");
+            spec->flags & MB_ND_PIL ? ", PIL-style (suboffsets)" : "",
+            spec->flags & MB_ND_LEGACY ? ", legacy (views with obj NULL)"
+                                       : "");
 }
 
 int

@@ -13,7 +13,9 @@
     "    --offset N               bytes before the first item\n"          \
     "    --format FMT             struct format of one item (default B)\n"\
     "    --itemsize N             items of N bytes (format \"Ns\")\n"     \
-    "    --flags LIST             writable, fortran, pil (suboffsets)\n"  \
+    "    --flags LIST             writable, fortran, pil (suboffsets),\n" \
+    "                             legacy (views with obj NULL, which\n"   \
+    "                             the protocol forbids)\n"                \
     "    --memory N               bytes of memory (default: just enough)\n"
 
 static const char request_usage[] =

@@ -7,13 +7,17 @@
 #include "tool.h"
 
 static const char usage[] =
-    "usage: minibuf tour\n"
+    "usage: minibuf tour [SECTION]\n"
     "\n"
     "A guided, runnable walk through CPython's buffer protocol with real\n"
-    "calls: an exporter and a consumer, the request flags one by one on\n"
-    "bytes, bytearray and N-dimensional arrays, memoryview's managed\n"
-    "buffer, bytearray's export lock, the old functions and why their\n"
-    "pointer outlives its export, and a strided copy.\n";
+    "calls, in six sections (SECTION, 1 to 6, shows one):\n"
+    "  1  an exporter and a consumer\n"
+    "  2  the request flags one by one on bytes, bytearray and\n"
+    "     N-dimensional arrays\n"
+    "  3  memoryview's managed buffer\n"
+    "  4  bytearray's export lock\n"
+    "  5  the old functions, and why their pointer outlives its export\n"
+    "  6  a strided copy\n";
 
 static void
 section(int number, const char *title)
@@ -309,18 +313,30 @@ strided_copy(void)
 int
 command_tour(int argc, char **argv)
 {
+    static void (*const sections[])(void) = {
+        exporter_and_consumer, requests, managed_buffer, export_lock,
+        old_protocol, strided_copy,
+    };
+    const int count = (int)(sizeof(sections) / sizeof(sections[0]));
     if (wants_help(argc, argv, usage)) {
         return 0;
     }
-    if (argc > 0) {
-        usage_error("tour", "unexpected argument '%s'", argv[0]);
+    if (argc > 1) {
+        usage_error("tour", "unexpected argument '%s'", argv[1]);
+    }
+    if (argc == 1) {
+        char *end;
+        long n = strtol(argv[0], &end, 10);
+        if (*end != '\0' || n < 1 || n > count) {
+            usage_error("tour", "no section '%s' (1 to %d)", argv[0],
+                        count);
+        }
+        sections[n - 1]();
+        return 0;
     }
     printf("minibuf tour: CPython's buffer protocol, with real calls\n");
-    exporter_and_consumer();
-    requests();
-    managed_buffer();
-    export_lock();
-    old_protocol();
-    strided_copy();
+    for (int i = 0; i < count; i++) {
+        sections[i]();
+    }
     return 0;
 }

@@ -1,1 +1,1 @@
-tour now
+tour 1 2
