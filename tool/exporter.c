@@ -226,11 +226,16 @@ parse_exporter(const char *command, int argc, char **argv, int *next,
     *next = i;
 }
 
-/* The bytes the layout reaches from the start of memory: just enough. */
+/* The most memory the tool gives an ndarray. */
+#define MEMORY_LIMIT ((Py_ssize_t)1 << 30)
+
+/* The bytes the layout reaches from the start of memory (just enough: the
+   offset covers what negative strides reach before the first item), or
+   -1 past MEMORY_LIMIT. */
 static Py_ssize_t
 memory_needed(const ExporterSpec *spec, Py_ssize_t itemsize)
 {
-    Py_ssize_t low = 0, high = 0, strides[PyBUF_MAX_NDIM];
+    Py_ssize_t high = spec->offset + itemsize, strides[PyBUF_MAX_NDIM];
     if (spec->nstrides > 0) {
         memcpy(strides, spec->strides, sizeof(Py_ssize_t) * spec->ndim);
     }
@@ -244,15 +249,16 @@ memory_needed(const ExporterSpec *spec, Py_ssize_t itemsize)
         if (spec->shape[i] == 0) {
             return spec->offset + itemsize;
         }
-        Py_ssize_t span = strides[i] * (spec->shape[i] - 1);
-        if (span < 0) {
-            low += span;
-        }
-        else {
-            high += span;
+    }
+    for (int i = 0; i < spec->ndim; i++) {
+        Py_ssize_t span;
+        if (__builtin_mul_overflow(strides[i], spec->shape[i] - 1, &span)
+            || (span > 0 && __builtin_add_overflow(high, span, &high))
+            || high > MEMORY_LIMIT) {
+            return -1;
         }
     }
-    return spec->offset + high + itemsize;
+    return high;
 }
 
 PyObject *
@@ -276,7 +282,11 @@ make_exporter(const ExporterSpec *spec, const char **memory)
     Py_ssize_t nbytes = spec->memory;
     if (nbytes == 0 && itemsize > 0) {
         nbytes = memory_needed(spec, itemsize);
-        nbytes = nbytes < 0 ? 0 : nbytes;
+    }
+    if (nbytes < 0 || nbytes > MEMORY_LIMIT) {
+        PyErr_SetString(PyExc_ValueError, "the layout reaches more than "
+                        "1 GiB of memory");
+        return NULL;
     }
     unsigned char *contents = malloc((size_t)nbytes + 1);
     if (contents == NULL) {
