@@ -11,6 +11,7 @@
 set -u
 cases="$top_srcdir/tests/tool"
 tool=$(cd "$top_builddir" && pwd)/minibuf
+libtool=$(cd "$top_builddir" && pwd)/libtool
 exporters=$(cd "$top_builddir" && pwd)/tests/tool/.libs/libexporters.so
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -25,7 +26,8 @@ for cmd in "$cases"/*.cmd; do
         cd "$scratch" || exit 1
         eval "set -- $args"
         if [ -n "${VALGRIND:-}" ]; then
-            $LIBTOOL --mode=execute $VALGRIND --quiet --error-exitcode=99 \
+            sh "$libtool" --mode=execute $VALGRIND --quiet \
+                --error-exitcode=99 \
                 --leak-check=full --log-file=valgrind.log "$tool" "$@"
         else
             "$tool" "$@"
