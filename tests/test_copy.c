@@ -2,6 +2,7 @@
  * randomized layouts checked byte for byte against a reference copy written
  * here, and the cases where minibuf defines what CPython leaves undefined. */
 #include "testutil.h"
+#include "layouts.h"
 
 /* --- Random layouts and the reference copy ------------------------------- */
 
@@ -20,15 +21,6 @@ static const Scale large_layouts = {300, 3, {1, 300, 150, 40, 0}, 1 << 22};
 
 #define ARENA 8192
 
-typedef struct {
-    int ndim;
-    Py_ssize_t itemsize;
-    Py_ssize_t shape[4];
-    Py_ssize_t strides[4];
-    Py_ssize_t offset;        /* of the first item in the arena */
-    Py_ssize_t nitems;
-    size_t span;              /* bytes of the arena the layout may touch */
-} Shape;
 
 static unsigned long long seed = 12345;
 
@@ -39,75 +31,12 @@ rnd(unsigned bound)
     return (unsigned)((seed >> 33) % bound);
 }
 
-/* A random strided layout: dimensions stored in a random order, with
-   padding and sometimes backwards.  The caller checks that s->span fits in
-   its arena. */
-static void
-random_layout(Shape *s, int ndim, Py_ssize_t itemsize, const Py_ssize_t *shape)
+/* rnd as a RandomBelow source. */
+static unsigned
+below(void *source, unsigned bound)
 {
-    int order[4] = {0, 1, 2, 3};
-    s->ndim = ndim;
-    s->itemsize = itemsize;
-    s->nitems = 1;
-    for (int i = 0; i < ndim; i++) {
-        s->shape[i] = shape[i];
-        s->nitems *= shape[i];
-    }
-    for (int i = ndim - 1; i > 0; i--) {
-        int j = (int)rnd((unsigned)i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
-    /* Mostly packed; else every other item, or an odd padding. */
-    static const Py_ssize_t padding[] = {0, 0, 0, -1, -2, -2};
-    Py_ssize_t pad = padding[rnd(6)];
-    Py_ssize_t step = itemsize + (pad == -1   ? itemsize
-                                  : pad == -2 ? (Py_ssize_t)rnd(5)
-                                              : 0);
-    Py_ssize_t low = 0, high = 0;
-    for (int k = 0; k < ndim; k++) {
-        int i = order[k];
-        Py_ssize_t stride = rnd(5) == 0 ? -step : step;
-        Py_ssize_t reach = stride * (shape[i] > 0 ? shape[i] - 1 : 0);
-        s->strides[i] = stride;
-        if (stride < 0) {
-            low += reach;
-        }
-        else {
-            high += reach;
-        }
-        step = step * (shape[i] > 0 ? shape[i] : 1) + (rnd(3) == 0 ? 3 : 0);
-    }
-    s->offset = 64 - low;
-    s->span = (size_t)(s->offset + high + itemsize + 64);
-}
-
-static Py_buffer
-as_view(const Shape *s, char *arena)
-{
-    Py_buffer view;
-    memset(&view, 0, sizeof(view));
-    view.buf = arena + s->offset;
-    view.itemsize = s->itemsize;
-    view.len = s->nitems * s->itemsize;
-    view.ndim = s->ndim;
-    view.shape = (Py_ssize_t *)s->shape;
-    view.strides = (Py_ssize_t *)s->strides;
-    return view;
-}
-
-/* The byte offset of the t-th item in C (or Fortran) index order. */
-static Py_ssize_t
-item_offset(const Shape *s, Py_ssize_t t, int fortran)
-{
-    Py_ssize_t offset = s->offset;
-    for (int k = 0; k < s->ndim; k++) {
-        int i = fortran ? k : s->ndim - 1 - k;
-        offset += (t % s->shape[i]) * s->strides[i];
-        t /= s->shape[i];
-    }
-    return offset;
+    (void)source;
+    return rnd(bound);
 }
 
 static void
@@ -121,7 +50,7 @@ fill_random(char *bytes, size_t n)
 /* A random shape and itemsize for the scale, and a layout of it for each
    of the n shapes (all of the same shape) that fits in the arena. */
 static void
-random_layouts(const Scale *scale, Shape *shapes, int n)
+random_layouts(const Scale *scale, Layout *shapes, int n)
 {
     static const Py_ssize_t itemsizes[] = {1, 1, 2, 3, 4, 8, 16};
     for (;;) {
@@ -132,7 +61,7 @@ random_layouts(const Scale *scale, Shape *shapes, int n)
         }
         int fits = 1;
         for (int k = 0; k < n; k++) {
-            random_layout(&shapes[k], ndim, itemsize, shape);
+            layout_random(&shapes[k], ndim, itemsize, shape, below, NULL);
             fits = fits && shapes[k].span <= scale->arena;
         }
         if (fits) {
@@ -156,11 +85,11 @@ check_to_contiguous(const Scale *scale)
     char *arena = new_arena(scale), *out = new_arena(scale);
     char *expected = new_arena(scale);
     for (int round = 0; round < scale->rounds; round++) {
-        Shape s;
+        Layout s;
         random_layouts(scale, &s, 1);
         Py_ssize_t itemsize = s.itemsize;
         fill_random(arena, s.span);
-        Py_buffer view = as_view(&s, arena);
+        Py_buffer view = layout_view(&s, arena);
         const char orders[] = "CFA";
         for (int o = 0; o < 3; o++) {
             /* 'A' copies a Fortran-contiguous view as it lies. */
@@ -170,7 +99,7 @@ check_to_contiguous(const Scale *scale)
                               && PyBuffer_IsContiguous(&view, 'F'));
             for (Py_ssize_t t = 0; t < s.nitems; t++) {
                 memcpy(expected + t * itemsize,
-                       arena + item_offset(&s, t, fortran),
+                       arena + layout_item_offset(&s, t, fortran),
                        (size_t)itemsize);
             }
             ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, view.len,
@@ -190,12 +119,12 @@ check_from_contiguous(const Scale *scale)
     char *arena = new_arena(scale), *in = new_arena(scale);
     char *expected = new_arena(scale);
     for (int round = 0; round < scale->rounds; round++) {
-        Shape s;
+        Layout s;
         random_layouts(scale, &s, 1);
         Py_ssize_t itemsize = s.itemsize;
         fill_random(arena, s.span);
         fill_random(in, s.span);
-        Py_buffer view = as_view(&s, arena);
+        Py_buffer view = layout_view(&s, arena);
         char fort = "CFA"[rnd(3)];
         /* Sometimes fewer bytes than the view holds, not a whole item. */
         Py_ssize_t len = rnd(3) == 0 ? (Py_ssize_t)rnd((unsigned)view.len + 1)
@@ -206,7 +135,7 @@ check_from_contiguous(const Scale *scale)
         }
         else {
             for (Py_ssize_t t = 0; t < len / itemsize; t++) {
-                memcpy(expected + item_offset(&s, t, fort == 'F'),
+                memcpy(expected + layout_item_offset(&s, t, fort == 'F'),
                        in + t * itemsize, (size_t)itemsize);
             }
         }
@@ -243,37 +172,12 @@ START_TEST(test_large_from_contiguous_matches_reference)
 }
 END_TEST
 
-/* An exporter that hands out a fixed layout of its arena, for CopyData. */
-typedef struct {
-    PyObject_HEAD
-    Py_buffer layout;
-} Fixed;
-
-static int
-fixed_getbuffer(PyObject *self, Py_buffer *view, int flags)
-{
-    (void)flags;
-    *view = ((Fixed *)self)->layout;
-    view->obj = Py_NewRef(self);
-    return 0;
-}
-
-static PyBufferProcs fixed_procs = {fixed_getbuffer, NULL};
-
-static PyTypeObject FixedType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "test.Fixed",
-    .tp_basicsize = sizeof(Fixed),
-    .tp_as_buffer = &fixed_procs,
-};
-
 static PyObject *
-new_fixed(Py_buffer layout)
+new_fixed(Py_buffer view)
 {
-    Fixed *f = PyObject_New(Fixed, &FixedType);
+    PyObject *f = fixed_new(view);
     ck_assert_ptr_nonnull(f);
-    f->layout = layout;
-    return (PyObject *)f;
+    return f;
 }
 
 static void
@@ -282,19 +186,19 @@ check_copy_data(const Scale *scale)
     char *src_arena = new_arena(scale), *dst_arena = new_arena(scale);
     char *expected = new_arena(scale);
     for (int round = 0; round < scale->rounds; round++) {
-        Shape layouts[2];
+        Layout layouts[2];
         random_layouts(scale, layouts, 2);
-        const Shape *from = &layouts[0], *to = &layouts[1];
+        const Layout *from = &layouts[0], *to = &layouts[1];
         fill_random(src_arena, from->span);
         fill_random(dst_arena, to->span);
         memcpy(expected, dst_arena, to->span);
         for (Py_ssize_t t = 0; t < from->nitems; t++) {
-            memcpy(expected + item_offset(to, t, 0),
-                   src_arena + item_offset(from, t, 0),
+            memcpy(expected + layout_item_offset(to, t, 0),
+                   src_arena + layout_item_offset(from, t, 0),
                    (size_t)from->itemsize);
         }
-        PyObject *dest = new_fixed(as_view(to, dst_arena));
-        PyObject *src = new_fixed(as_view(from, src_arena));
+        PyObject *dest = new_fixed(layout_view(to, dst_arena));
+        PyObject *src = new_fixed(layout_view(from, src_arena));
         ck_assert_int_eq(PyObject_CopyData(dest, src), 0);
         ck_assert_msg(memcmp(dst_arena, expected, to->span) == 0, "round %d",
                       round);
@@ -374,9 +278,9 @@ START_TEST(test_copies_do_not_allocate)
     static char arena[ARENA];
     char out[ARENA];
     Py_ssize_t shape[] = {5, 4, 3};
-    Shape s;
-    random_layout(&s, 3, 8, shape);
-    Py_buffer view = as_view(&s, arena);
+    Layout s;
+    layout_random(&s, 3, 8, shape, below, NULL);
+    Py_buffer view = layout_view(&s, arena);
     view.strides[2] = 8 * 5 * 4;       /* certainly not contiguous */
     view.strides[0] = 8;
     view.strides[1] = 8 * 5;

@@ -50,13 +50,30 @@ parse_list(const char *command, const char *option, const char *text,
     }
 }
 
+typedef struct {
+    const char *name;
+    int value;
+} Name;
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* The value of the name p[0, length) in names (in any case), or -1. */
+static int
+lookup(const Name *names, size_t count, const char *p, size_t length)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strlen(names[i].name) == length
+            && strncasecmp(names[i].name, p, length) == 0) {
+            return names[i].value;
+        }
+    }
+    return -1;
+}
+
 static int
 parse_ndarray_flags(const char *command, const char *text)
 {
-    static const struct {
-        const char *name;
-        int flag;
-    } names[] = {
+    static const Name names[] = {
         {"writable", MB_ND_WRITABLE},
         {"fortran", MB_ND_FORTRAN},
         {"pil", MB_ND_PIL},
@@ -66,17 +83,12 @@ parse_ndarray_flags(const char *command, const char *text)
     const char *p = text;
     while (*p != '\0') {
         size_t length = strcspn(p, ",|");
-        size_t i = 0;
-        while (i < sizeof(names) / sizeof(names[0])
-               && !(strlen(names[i].name) == length
-                    && strncasecmp(names[i].name, p, length) == 0)) {
-            i++;
-        }
-        if (i == sizeof(names) / sizeof(names[0])) {
+        int flag = lookup(names, COUNT(names), p, length);
+        if (flag < 0) {
             usage_error(command, "--flags: unknown flag in '%s' (writable, "
                         "fortran, pil, legacy)", text);
         }
-        flags |= names[i].flag;
+        flags |= flag;
         p += length + (p[length] != '\0');
     }
     return flags;
@@ -344,10 +356,7 @@ describe_exporter(FILE *out, const ExporterSpec *spec)
 int
 parse_request(const char *text, int *flags)
 {
-    static const struct {
-        const char *name;
-        int flags;
-    } names[] = {
+    static const Name names[] = {
         {"SIMPLE", PyBUF_SIMPLE}, {"WRITABLE", PyBUF_WRITABLE},
         {"WRITEABLE", PyBUF_WRITABLE}, {"FORMAT", PyBUF_FORMAT},
         {"ND", PyBUF_ND}, {"STRIDES", PyBUF_STRIDES},
@@ -381,16 +390,11 @@ parse_request(const char *text, int *flags)
             p += 6;
             length -= 6;
         }
-        size_t i = 0;
-        while (i < sizeof(names) / sizeof(names[0])
-               && !(strlen(names[i].name) == length
-                    && strncasecmp(names[i].name, p, length) == 0)) {
-            i++;
-        }
-        if (i == sizeof(names) / sizeof(names[0])) {
+        int flag = lookup(names, COUNT(names), p, length);
+        if (flag < 0) {
             return -1;
         }
-        result |= names[i].flags;
+        result |= flag;
         p += length;
         if (*p != '\0') {
             p++;

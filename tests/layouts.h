@@ -1,0 +1,136 @@
+/* Strided layouts for the copy tests (tests/test_copy.c) and the copy
+ * fuzzer (tests/fuzz/fuzz_copy.c): a layout of up to 4 dimensions inside
+ * an arena, made from a source of random numbers; the Py_buffer that
+ * describes it; the offset of its t-th item, for the reference copies
+ * written item by item; and an exporter that hands out a fixed view, for
+ * PyObject_CopyData.
+ */
+#ifndef MB_LAYOUTS_H
+#define MB_LAYOUTS_H
+
+#include <string.h>
+
+#include <Python.h>
+
+typedef struct {
+    int ndim;
+    Py_ssize_t itemsize;
+    Py_ssize_t shape[4];
+    Py_ssize_t strides[4];
+    Py_ssize_t offset;        /* of the first item in the arena */
+    Py_ssize_t nitems;
+    size_t span;              /* bytes of the arena the layout may touch */
+} Layout;
+
+/* A number in [0, bound) from the caller's source. */
+typedef unsigned (*RandomBelow)(void *source, unsigned bound);
+
+/* A layout of the given shape: dimensions stored in a random order,
+   mostly packed, else every other item or an odd padding, sometimes
+   backwards.  The caller checks that l->span fits in its arena. */
+static inline void
+layout_random(Layout *l, int ndim, Py_ssize_t itemsize,
+              const Py_ssize_t *shape, RandomBelow below, void *source)
+{
+    static const Py_ssize_t padding[] = {0, 0, 0, -1, -2, -2};
+    int order[4] = {0, 1, 2, 3};
+    l->ndim = ndim;
+    l->itemsize = itemsize;
+    l->nitems = 1;
+    for (int i = 0; i < ndim; i++) {
+        l->shape[i] = shape[i];
+        l->nitems *= shape[i];
+    }
+    for (int i = ndim - 1; i > 0; i--) {
+        int j = (int)below(source, (unsigned)i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    Py_ssize_t pad = padding[below(source, 6)];
+    Py_ssize_t step = itemsize + (pad == -1   ? itemsize
+                                  : pad == -2 ? (Py_ssize_t)below(source, 5)
+                                              : 0);
+    Py_ssize_t low = 0, high = 0;
+    for (int k = 0; k < ndim; k++) {
+        int i = order[k];
+        Py_ssize_t stride = below(source, 5) == 0 ? -step : step;
+        Py_ssize_t reach = stride * (shape[i] > 0 ? shape[i] - 1 : 0);
+        l->strides[i] = stride;
+        if (stride < 0) {
+            low += reach;
+        }
+        else {
+            high += reach;
+        }
+        step = step * (shape[i] > 0 ? shape[i] : 1)
+               + (below(source, 3) == 0 ? 3 : 0);
+    }
+    l->offset = 64 - low;
+    l->span = (size_t)(l->offset + high + itemsize + 64);
+}
+
+static inline Py_buffer
+layout_view(const Layout *l, char *arena)
+{
+    Py_buffer view;
+    memset(&view, 0, sizeof(view));
+    view.buf = arena + l->offset;
+    view.itemsize = l->itemsize;
+    view.len = l->nitems * l->itemsize;
+    view.ndim = l->ndim;
+    view.shape = (Py_ssize_t *)l->shape;
+    view.strides = (Py_ssize_t *)l->strides;
+    return view;
+}
+
+/* The byte offset in the arena of the t-th item in C (or Fortran) index
+   order. */
+static inline Py_ssize_t
+layout_item_offset(const Layout *l, Py_ssize_t t, int fortran)
+{
+    Py_ssize_t offset = l->offset;
+    for (int k = 0; k < l->ndim; k++) {
+        int i = fortran ? k : l->ndim - 1 - k;
+        offset += (t % l->shape[i]) * l->strides[i];
+        t /= l->shape[i];
+    }
+    return offset;
+}
+
+/* An exporter that hands out a fixed view. */
+typedef struct {
+    PyObject_HEAD
+    Py_buffer view;
+} Fixed;
+
+static inline int
+fixed_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    (void)flags;
+    *view = ((Fixed *)self)->view;
+    view->obj = Py_NewRef(self);
+    return 0;
+}
+
+static PyBufferProcs fixed_procs = {fixed_getbuffer, NULL};
+
+static PyTypeObject FixedType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "tests.Fixed",
+    .tp_basicsize = sizeof(Fixed),
+    .tp_as_buffer = &fixed_procs,
+};
+
+/* A new Fixed exporter of view, or NULL with MemoryError. */
+static inline PyObject *
+fixed_new(Py_buffer view)
+{
+    Fixed *f = PyObject_New(Fixed, &FixedType);
+    if (f != NULL) {
+        f->view = view;
+    }
+    return (PyObject *)f;
+}
+
+#endif /* !MB_LAYOUTS_H */
