@@ -114,15 +114,16 @@ simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
     } while (0)
 
 /* Every other byte of s into n contiguous bytes at d: 32 bytes in, 16 out
-   per step with SSE2; the tail byte by byte.  Returns how many were
-   copied. */
+   per step with SSE2; the tail byte by byte.  A step reads the byte after
+   its last item, so it runs only while another item follows: the source
+   may end at its last item.  Returns how many were copied. */
 static Py_ssize_t
 gather_every_other_byte(char *d, const char *s, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
 #if defined(__SSE2__)
     const __m128i low_bytes = _mm_set1_epi16(0x00ff);
-    for (; i + 16 <= n; i += 16) {
+    for (; i + 16 < n; i += 16) {
         __m128i a = _mm_loadu_si128(
             (const __m128i *)(const void *)(s + 2 * i));
         __m128i b = _mm_loadu_si128(

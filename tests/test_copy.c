@@ -273,6 +273,36 @@ START_TEST(test_large_transpositions_match_reference)
 }
 END_TEST
 
+/* Every other byte of a source that ends at its last item: the vector
+   gather must not read past it (a regression the copy fuzzer found; the
+   sanitizer build catches the read). */
+START_TEST(test_gather_reads_nothing_past_the_last_item)
+{
+    for (Py_ssize_t n = 1; n <= 70; n++) {
+        char *src = malloc((size_t)(2 * n - 1));
+        char out[70];
+        ck_assert_ptr_nonnull(src);
+        for (Py_ssize_t i = 0; i < 2 * n - 1; i++) {
+            src[i] = (char)i;
+        }
+        Py_ssize_t shape[1] = {n}, strides[1] = {2};
+        Py_buffer view;
+        memset(&view, 0, sizeof(view));
+        view.buf = src;
+        view.len = n;
+        view.itemsize = 1;
+        view.ndim = 1;
+        view.shape = shape;
+        view.strides = strides;
+        ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, n, 'C'), 0);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            ck_assert_int_eq(out[i], (char)(2 * i));
+        }
+        free(src);
+    }
+}
+END_TEST
+
 START_TEST(test_copies_do_not_allocate)
 {
     static char arena[ARENA];
@@ -555,6 +585,7 @@ copy_suite(void)
     tcase_add_test(tc, test_large_from_contiguous_matches_reference);
     tcase_add_test(tc, test_large_copy_data_matches_reference);
     tcase_add_test(tc, test_large_transpositions_match_reference);
+    tcase_add_test(tc, test_gather_reads_nothing_past_the_last_item);
     tcase_add_test(tc, test_copies_do_not_allocate);
     tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_to_contiguous_length_rules);
