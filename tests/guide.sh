@@ -1,11 +1,12 @@
 #!/bin/sh
 # docs/guide.md in the source tree must be what the build generates from
-# docs/guide.md.in (make regenerates it; commit the result).
+# docs/guide.md.in (docs/guide.generated.md in the build tree): after a
+# change, copy the generated one over it and commit.
 echo "1..1"
-if cmp -s "$top_srcdir/docs/guide.md" "$top_builddir/docs/guide.md"; then
+generated="$top_builddir/docs/guide.generated.md"
+if cmp -s "$top_srcdir/docs/guide.md" "$generated"; then
     echo "ok 1 - docs/guide.md is up to date"
 else
-    diff -u "$top_srcdir/docs/guide.md" "$top_builddir/docs/guide.md" >&2
-    echo "not ok 1 - docs/guide.md is stale: copy the generated one into" \
-         "the source tree"
+    diff -u "$top_srcdir/docs/guide.md" "$generated" >&2
+    echo "not ok 1 - docs/guide.md is stale: copy $generated over it"
 fi
