@@ -13,7 +13,10 @@
  *   walked against the cache;
  * - otherwise rows are copied item by item with loops specialised for
  *   items of 1, 2, 4, 8 and 16 bytes, unrolled, and with SSE2 for the
- *   every-other-byte gather.
+ *   every-other-byte gather;
+ * - a destination of 4 MiB or more, already in memory, gets its items of 4
+ *   and 8 bytes written with streaming stores, in tiles and in gathered
+ *   rows.
  * The engine copies only when the order of the copy cannot be seen: it
  * declines layouts with suboffsets (which may point anywhere) and layouts
  * whose memory may overlap, and copy.c then copies item by item in
@@ -27,9 +30,9 @@
 #endif
 
 /* Streaming stores (MOVNTI) write whole cache lines to memory without
-   reading them first: for a transposition whose destination is larger
-   than the caches, that is a third less memory traffic, and it keeps the
-   source's lines in the cache.  Into pages the kernel has yet to supply
+   reading them first: for a transposition or a gather whose destination is
+   larger than the caches, that is a third less memory traffic, and it
+   keeps the source's lines in the cache.  Into pages the kernel has yet to supply
    they cost more than they save (the kernel zeroes each page through the
    cache first), so they are used only where every page of the
    destination is resident, which mincore tells. */
@@ -245,7 +248,7 @@ resident(uintptr_t low, uintptr_t high)
     return 1;
 }
 
-/* Whether a tile's rows can be streamed: items of 4 or 8 bytes, aligned. */
+/* Whether rows can be streamed: items of 4 or 8 bytes, aligned. */
 static int
 can_stream(const char *d, Py_ssize_t dsq, Py_ssize_t itemsize)
 {
@@ -253,6 +256,27 @@ can_stream(const char *d, Py_ssize_t dsq, Py_ssize_t itemsize)
            && ((uintptr_t)d | (uintptr_t)dsq) % (uintptr_t)itemsize == 0;
 }
 #endif
+
+/* A row gathered into contiguous destination items with streaming stores
+   (a tile of one row) where the items allow it; copy_row otherwise. */
+static void
+copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
+                  Py_ssize_t n, Py_ssize_t itemsize)
+{
+#if defined(HAVE_STREAMING_STORES)
+    if (ds == itemsize && ss != itemsize && can_stream(d, 0, itemsize)) {
+        const Py_ssize_t width = n, height = 1, ssp = ss, dsq = 0, ssq = 0;
+        if (itemsize == 4) {
+            COPY_TILE(4, stream4)
+        }
+        else {
+            COPY_TILE(8, stream8)
+        }
+        return;
+    }
+#endif
+    copy_row(d, ds, s, ss, n, itemsize);
+}
 
 static void
 copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
@@ -349,6 +373,11 @@ copy_nest(char *d, const char *s, const LoopNest *nest, int p, int q)
         if (p >= 0) {
             copy_tiles(d, s, nest, p, q);
         }
+        else if (nest->stream) {
+            copy_row_streamed(d, nest->dst_strides[inner], s,
+                              nest->src_strides[inner], nest->shape[inner],
+                              nest->itemsize);
+        }
         else {
             copy_row(d, nest->dst_strides[inner], s, nest->src_strides[inner],
                      nest->shape[inner], nest->itemsize);
@@ -416,26 +445,27 @@ mb_layout_copy(const MbLayout *dst, const MbLayout *src)
     }
     if (nest.ndim == 0) {
         memcpy(dst->buf, src->buf, (size_t)src->itemsize);
+        return 0;
     }
-    else if (nest.ndim == 1) {
+#if defined(HAVE_STREAMING_STORES)
+    nest.stream = src->nitems * src->itemsize >= STREAM_BYTES
+                  && resident(d_low, d_high);
+#endif
+    if (nest.ndim == 1 && !nest.stream) {
         copy_row(dst->buf, nest.dst_strides[0], src->buf, nest.src_strides[0],
                  nest.shape[0], nest.itemsize);
     }
-    else if (transposition(&nest, &p, &q)) {
-#if defined(HAVE_STREAMING_STORES)
-        nest.stream = src->nitems * src->itemsize >= STREAM_BYTES
-                      && resident(d_low, d_high);
-#endif
+    else if (nest.ndim > 1 && transposition(&nest, &p, &q)) {
         copy_nest(dst->buf, src->buf, &nest, p, q);
-#if defined(HAVE_STREAMING_STORES)
-        if (nest.stream) {
-            /* Order the streamed stores before any later store. */
-            _mm_sfence();
-        }
-#endif
     }
     else {
         copy_nest(dst->buf, src->buf, &nest, -1, -1);
     }
+#if defined(HAVE_STREAMING_STORES)
+    if (nest.stream) {
+        /* Order the streamed stores before any later store. */
+        _mm_sfence();
+    }
+#endif
     return 0;
 }

@@ -273,6 +273,49 @@ START_TEST(test_large_transpositions_match_reference)
 }
 END_TEST
 
+/* Gathers of several MiB into contiguous memory already written take the
+   streaming stores for items of 4 and 8 bytes: every other item, in one
+   dimension and in rows. */
+START_TEST(test_large_gathers_match_reference)
+{
+    static const struct {
+        Py_ssize_t rows, cols, itemsize;
+    } cases[] = {{1, 600000, 8}, {1, 1100000, 4}, {700, 900, 8},
+                 {1000, 1101, 4}};
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
+        Py_ssize_t size = cases[k].itemsize;
+        size_t bytes = (size_t)(rows * cols * size);
+        char *src = malloc(2 * bytes), *out = malloc(bytes);
+        char *expected = malloc(bytes);
+        ck_assert_ptr_nonnull(src);
+        ck_assert_ptr_nonnull(out);
+        ck_assert_ptr_nonnull(expected);
+        fill_random(src, 2 * bytes);
+        memset(out, 0, bytes);
+        Py_ssize_t shape[2] = {rows, cols};
+        Py_ssize_t strides[2] = {2 * cols * size, 2 * size};
+        Py_buffer view;
+        memset(&view, 0, sizeof(view));
+        view.buf = src;
+        view.len = rows * cols * size;
+        view.itemsize = size;
+        view.ndim = 2;
+        view.shape = shape;
+        view.strides = strides;
+        ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, view.len, 'C'),
+                         0);
+        for (Py_ssize_t t = 0; t < rows * cols; t++) {
+            memcpy(expected + t * size, src + 2 * t * size, (size_t)size);
+        }
+        ck_assert_msg(memcmp(out, expected, bytes) == 0, "case %zu", k);
+        free(src);
+        free(out);
+        free(expected);
+    }
+}
+END_TEST
+
 /* Every other byte of a source that ends at its last item: the vector
    gather must not read past it (a regression the copy fuzzer found; the
    sanitizer build catches the read). */
@@ -586,6 +629,7 @@ copy_suite(void)
     tcase_add_test(tc, test_large_copy_data_matches_reference);
     tcase_add_test(tc, test_large_transpositions_match_reference);
     tcase_add_test(tc, test_gather_reads_nothing_past_the_last_item);
+    tcase_add_test(tc, test_large_gathers_match_reference);
     tcase_add_test(tc, test_copies_do_not_allocate);
     tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_to_contiguous_length_rules);
