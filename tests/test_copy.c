@@ -222,6 +222,25 @@ START_TEST(test_large_copy_data_matches_reference)
 }
 END_TEST
 
+/* A view of buf with the given structure; len from shape and itemsize. */
+static Py_buffer
+strided_view(void *buf, Py_ssize_t itemsize, int ndim, Py_ssize_t *shape,
+             Py_ssize_t *strides)
+{
+    Py_buffer view;
+    memset(&view, 0, sizeof(view));
+    view.buf = buf;
+    view.itemsize = itemsize;
+    view.len = itemsize;
+    for (int i = 0; i < ndim; i++) {
+        view.len *= shape[i];
+    }
+    view.ndim = ndim;
+    view.shape = shape;
+    view.strides = strides;
+    return view;
+}
+
 /* Transpositions of several MiB, into memory already written (resident),
    take the engine's streaming stores where the items are 4 or 8 bytes and
    aligned; shapes that are not multiples of the tile, item sizes without
@@ -249,14 +268,7 @@ START_TEST(test_large_transpositions_match_reference)
         char *dst = out + cases[k].misalign;
         Py_ssize_t shape[2] = {rows, cols};
         Py_ssize_t strides[2] = {cols * size, size};
-        Py_buffer view;
-        memset(&view, 0, sizeof(view));
-        view.buf = src;
-        view.len = rows * cols * size;
-        view.itemsize = size;
-        view.ndim = 2;
-        view.shape = shape;
-        view.strides = strides;
+        Py_buffer view = strided_view(src, size, 2, shape, strides);
         ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'F'),
                          0);
         for (Py_ssize_t c = 0; c < cols; c++) {
@@ -295,14 +307,7 @@ START_TEST(test_large_gathers_match_reference)
         memset(out, 0, bytes);
         Py_ssize_t shape[2] = {rows, cols};
         Py_ssize_t strides[2] = {2 * cols * size, 2 * size};
-        Py_buffer view;
-        memset(&view, 0, sizeof(view));
-        view.buf = src;
-        view.len = rows * cols * size;
-        view.itemsize = size;
-        view.ndim = 2;
-        view.shape = shape;
-        view.strides = strides;
+        Py_buffer view = strided_view(src, size, 2, shape, strides);
         ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, view.len, 'C'),
                          0);
         for (Py_ssize_t t = 0; t < rows * cols; t++) {
@@ -329,14 +334,7 @@ START_TEST(test_gather_reads_nothing_past_the_last_item)
             src[i] = (char)i;
         }
         Py_ssize_t shape[1] = {n}, strides[1] = {2};
-        Py_buffer view;
-        memset(&view, 0, sizeof(view));
-        view.buf = src;
-        view.len = n;
-        view.itemsize = 1;
-        view.ndim = 1;
-        view.shape = shape;
-        view.strides = strides;
+        Py_buffer view = strided_view(src, 1, 1, shape, strides);
         ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, n, 'C'), 0);
         for (Py_ssize_t i = 0; i < n; i++) {
             ck_assert_int_eq(out[i], (char)(2 * i));
