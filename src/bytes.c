@@ -33,10 +33,17 @@ static PyBufferProcs bytes_as_buffer = {
     .bf_getbuffer = bytes_getbuffer,
 };
 
+/* Exact bytes objects come from new_bytes; instances of subtypes from
+   PyObject_NewVar. */
 static void
 bytes_dealloc(PyObject *self)
 {
-    PyObject_Free(self);
+    if (Py_TYPE(self) == MbType_Bytes) {
+        mb_payload_free(self, BYTES_HEADER_SIZE + (size_t)Py_SIZE(self));
+    }
+    else {
+        PyObject_Free(self);
+    }
 }
 
 static PyTypeObject bytes_type = {
@@ -66,8 +73,8 @@ new_bytes(Py_ssize_t size, const char *too_big, int zero)
         return NULL;
     }
     size_t total = BYTES_HEADER_SIZE + (size_t)size;
-    PyBytesObject *op = zero ? PyObject_Calloc(1, total)
-                             : PyObject_Malloc(total);
+    PyBytesObject *op = mb_payload_malloc(
+        total, offsetof(PyBytesObject, ob_sval), zero);
     if (op == NULL) {
         return (PyBytesObject *)PyErr_NoMemory();
     }

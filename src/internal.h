@@ -100,6 +100,26 @@ void mb_cached_free(int kind, void *block);
 /* Free the calling thread's cached blocks (at Py_Finalize). */
 void mb_flush_caches(void);
 
+/* PyObject_Free for a block known to hold size bytes: a large one (4 MiB
+   to 64 MiB) is kept for the next large malloc instead of going back to
+   the kernel (mem.c explains).  Assumption: ptr came from PyObject_Malloc,
+   PyObject_Calloc or their PyMem_ twins and holds at least size bytes. */
+void mb_free_sized(void *ptr, size_t size);
+
+/* Free the retained large block (at Py_Finalize). */
+void mb_flush_retained(void);
+
+/* The block of an object of size bytes whose payload starts header bytes
+   in, zero-filled if zero is set.  A large one (4 MiB or more) is placed so
+   that the payload starts on a cache line, where the copy engine's
+   streaming stores write whole lines, and its pages are kept for reuse
+   when freed (mb_free_sized).  Counted and made to fail as any allocation;
+   NULL without an exception on failure.  Free it only with mb_payload_free
+   and the same size.  Assumption: header is a multiple of 16, so that the
+   object stays aligned as malloc's blocks are. */
+void *mb_payload_malloc(size_t size, size_t header, int zero);
+void mb_payload_free(void *ptr, size_t size);
+
 /* Give back storage whose old contents a consumer may still be reading
    through a stale pointer (a bytearray's, when it moves or dies).  With the
    poison setting on (MbDebug_SetPoison, MINIBUF_POISON=1), the bytes are

@@ -33,6 +33,7 @@ Py_FinalizeEx(void)
     PyErr_Clear();
     mb_flush_quarantine();
     mb_flush_caches();
+    mb_flush_retained();
     initialized = 0;
     return 0;
 }

@@ -312,6 +312,36 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
     }
 }
 
+/* The width of the next tile, whose rows start at d with `left` items of
+   dsp bytes to go along p.  Streamed tiles write whole cache lines only: a
+   streaming store that fills part of a line costs a memory transaction of
+   its own.  So where the destination is not on a line boundary, a narrow
+   tile written with ordinary stores (*stream cleared) reaches the next
+   boundary, and the tail shorter than a line is written the same way.
+   Assumption: dsp is the item size. */
+#define CACHE_LINE ((uintptr_t)64)
+
+static Py_ssize_t
+tile_width(const char *d, Py_ssize_t left, Py_ssize_t dsp, int *stream)
+{
+    Py_ssize_t width = left < TILE ? left : TILE;
+    uintptr_t misaligned = (uintptr_t)d % CACHE_LINE;
+    if (!*stream || (uintptr_t)d % (uintptr_t)dsp != 0) {
+        return width;
+    }
+    Py_ssize_t line = (Py_ssize_t)CACHE_LINE / dsp;
+    if (misaligned != 0) {
+        Py_ssize_t lead = (Py_ssize_t)(CACHE_LINE - misaligned) / dsp;
+        *stream = 0;
+        return lead < width ? lead : width;
+    }
+    if (width < line) {
+        *stream = 0;
+        return width;
+    }
+    return width - width % line;
+}
+
 /* Dimensions p (along which the destination is contiguous) and q (along
    which the source is) copied in TILE x TILE tiles.  Rows run along p, so
    the writes are sequential; successive rows step along q, so the source
@@ -322,13 +352,13 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
     Py_ssize_t np = nest->shape[p], nq = nest->shape[q];
     Py_ssize_t dsp = nest->dst_strides[p], dsq = nest->dst_strides[q];
     Py_ssize_t ssp = nest->src_strides[p], ssq = nest->src_strides[q];
-    for (Py_ssize_t p0 = 0; p0 < np; p0 += TILE) {
-        Py_ssize_t width = p0 + TILE < np ? TILE : np - p0;
+    for (Py_ssize_t p0 = 0, width; p0 < np; p0 += width) {
+        int stream = nest->stream;
+        width = tile_width(d + p0 * dsp, np - p0, dsp, &stream);
         for (Py_ssize_t q0 = 0; q0 < nq; q0 += TILE) {
             Py_ssize_t height = q0 + TILE < nq ? TILE : nq - q0;
             copy_tile(d + p0 * dsp + q0 * dsq, s + p0 * ssp + q0 * ssq,
-                      width, height, ssp, dsq, ssq, nest->itemsize,
-                      nest->stream);
+                      width, height, ssp, dsq, ssq, nest->itemsize, stream);
         }
     }
 }

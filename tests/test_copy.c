@@ -243,8 +243,11 @@ strided_view(void *buf, Py_ssize_t itemsize, int ndim, Py_ssize_t *shape,
 
 /* Transpositions of several MiB, into memory already written (resident),
    take the engine's streaming stores where the items are 4 or 8 bytes and
-   aligned; shapes that are not multiples of the tile, item sizes without
-   streaming and a misaligned destination take the other paths. */
+   aligned, in tiles of whole cache lines: a destination `misalign` bytes
+   past a line starts with a narrower tile, and rows that do not end on a
+   line end with one.  Shapes that are not multiples of the tile, item
+   sizes without streaming and a destination not aligned to its items take
+   the other paths. */
 START_TEST(test_large_transpositions_match_reference)
 {
     static const struct {
@@ -252,20 +255,21 @@ START_TEST(test_large_transpositions_match_reference)
     } cases[] = {
         {1024, 1024, 8, 0}, {1023, 1031, 8, 0}, {1024, 2048, 4, 0},
         {1031, 1023, 4, 0}, {700, 1500, 8, 1}, {600, 700, 16, 0},
-        {2047, 2049, 2, 0},
+        {2047, 2049, 2, 0}, {1024, 1024, 8, 8}, {1023, 1031, 8, 40},
+        {1031, 1023, 4, 4}, {1024, 2048, 4, 36}, {1500, 700, 8, 56},
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
         Py_ssize_t size = cases[k].itemsize;
         size_t bytes = (size_t)(rows * cols * size);
-        char *src = malloc(bytes), *out = malloc(bytes + 1);
+        char *src = malloc(bytes), *out = malloc(bytes + 128);
         char *expected = malloc(bytes);
         ck_assert_ptr_nonnull(src);
         ck_assert_ptr_nonnull(out);
         ck_assert_ptr_nonnull(expected);
         fill_random(src, bytes);
-        memset(out, 0, bytes + 1);
-        char *dst = out + cases[k].misalign;
+        memset(out, 0, bytes + 128);
+        char *dst = out + (64 - (uintptr_t)out % 64) + cases[k].misalign;
         Py_ssize_t shape[2] = {rows, cols};
         Py_ssize_t strides[2] = {cols * size, size};
         Py_buffer view = strided_view(src, size, 2, shape, strides);

@@ -139,6 +139,119 @@ START_TEST(test_fail_at_zero_cancels)
 }
 END_TEST
 
+/* --- Large blocks --------------------------------------------------------- */
+
+#define LARGE ((Py_ssize_t)6 << 20)
+
+/* A bytes object of n bytes that are all `byte`, through the path that
+   does not zero its block first. */
+static PyObject *
+bytes_of(Py_ssize_t n, int byte)
+{
+    char *content = malloc((size_t)n);
+    ck_assert_ptr_nonnull(content);
+    memset(content, byte, (size_t)n);
+    PyObject *b = PyBytes_FromStringAndSize(content, n);
+    free(content);
+    ck_assert_ptr_nonnull(b);
+    return b;
+}
+
+static int
+on_cache_line(const void *p)
+{
+    return (uintptr_t)p % 64 == 0;
+}
+
+START_TEST(test_large_bytes_payload_starts_on_a_cache_line)
+{
+    MbStats before = stats();
+    const Py_ssize_t sizes[] = {(4 << 20) - 33, LARGE + 7, 3 * LARGE};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        PyObject *filled = bytes_of(sizes[i], 0x5a);
+        PyObject *zeroed = PyBytes_FromStringAndSize(NULL, sizes[i]);
+        ck_assert_ptr_nonnull(zeroed);
+        ck_assert(on_cache_line(PyBytes_AS_STRING(filled)));
+        ck_assert(on_cache_line(PyBytes_AS_STRING(zeroed)));
+        ck_assert_int_eq(PyBytes_AS_STRING(filled)[sizes[i] - 1], 0x5a);
+        ck_assert_int_eq(PyBytes_AS_STRING(filled)[sizes[i]], 0);
+        Py_DECREF(filled);
+        Py_DECREF(zeroed);
+    }
+    ck_assert_int_eq(stats().live_allocations, before.live_allocations);
+}
+END_TEST
+
+/* Without a sanitizer, the block of a freed large bytes object serves the
+   next large one of at least half its size. */
+START_TEST(test_freed_large_block_is_reused)
+{
+#ifndef MB_SANITIZERS
+    MbStats before = stats();
+    PyObject *first = bytes_of(LARGE, 0xab);
+    const char *payload = PyBytes_AS_STRING(first);
+    Py_DECREF(first);
+    ck_assert_int_eq(stats().live_allocations, before.live_allocations);
+    /* Smaller, so that a fresh mapping would not start where it did. */
+    const Py_ssize_t n = LARGE / 4 * 3;
+    PyObject *second = bytes_of(n, 0x11);
+    ck_assert_ptr_eq(PyBytes_AS_STRING(second), payload);
+    ck_assert_int_eq(PyBytes_AS_STRING(second)[n - 1], 0x11);
+    ck_assert_int_eq(PyBytes_AS_STRING(second)[n], 0);
+    Py_DECREF(second);
+#endif
+}
+END_TEST
+
+/* A kept block holds old bytes: zero-filled requests never get it, and a
+   request that must fail fails though it would fit. */
+START_TEST(test_kept_block_never_serves_zeroed_or_failing_requests)
+{
+    Py_DECREF(bytes_of(LARGE, 0xab));
+    PyObject *zeroed = PyBytes_FromStringAndSize(NULL, LARGE);
+    ck_assert_ptr_nonnull(zeroed);
+    const char *z = PyBytes_AS_STRING(zeroed);
+    for (Py_ssize_t i = 0; i < LARGE; i++) {
+        if (z[i] != 0) {
+            ck_abort_msg("byte %zd of a zero-filled bytes object is %d", i,
+                         z[i]);
+        }
+    }
+    Py_DECREF(zeroed);
+    MbAlloc_FailAt(1);
+    char *content = malloc((size_t)LARGE);
+    ck_assert_ptr_nonnull(content);
+    memset(content, 1, (size_t)LARGE);
+    ck_assert_ptr_null(PyBytes_FromStringAndSize(content, LARGE));
+    free(content);
+    assert_error(PyExc_MemoryError, "");
+}
+END_TEST
+
+/* Instances of a subtype of bytes are allocated by PyObject_NewVar and
+   freed by bytes' deallocator as such, large or not. */
+static PyTypeObject bytes_subtype = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "test.BytesSubtype",
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+};
+
+START_TEST(test_large_instance_of_a_bytes_subtype_is_freed)
+{
+    bytes_subtype.tp_base = &PyBytes_Type;
+    bytes_subtype.tp_basicsize = PyBytes_Type.tp_basicsize;
+    bytes_subtype.tp_itemsize = PyBytes_Type.tp_itemsize;
+    ck_assert_int_eq(PyType_Ready(&bytes_subtype), 0);
+    MbStats before = stats();
+    PyObject *b = (PyObject *)PyObject_NewVar(PyBytesObject, &bytes_subtype,
+                                              LARGE);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(Py_SIZE(b), LARGE);
+    Py_DECREF(b);
+    ck_assert_int_eq(stats().live_allocations, before.live_allocations);
+}
+END_TEST
+
 static Suite *
 mem_suite(void)
 {
@@ -153,6 +266,11 @@ mem_suite(void)
     tcase_add_test(tc, test_fail_at_is_one_shot);
     tcase_add_test(tc, test_fail_at_applies_to_every_allocator);
     tcase_add_test(tc, test_fail_at_zero_cancels);
+    tc = mb_tcase(s, "large blocks");
+    tcase_add_test(tc, test_large_bytes_payload_starts_on_a_cache_line);
+    tcase_add_test(tc, test_freed_large_block_is_reused);
+    tcase_add_test(tc, test_kept_block_never_serves_zeroed_or_failing_requests);
+    tcase_add_test(tc, test_large_instance_of_a_bytes_subtype_is_freed);
     return s;
 }
 
