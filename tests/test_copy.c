@@ -514,19 +514,8 @@ START_TEST(test_copy_data_index_sharing)
     Py_ssize_t s23[] = {2, 3}, c23[] = {3, 1};
     Py_ssize_t s6[] = {6}, st6[] = {1};
     Py_ssize_t s2[] = {2}, st2[] = {2};
-    Py_buffer src, dst;
-    memset(&src, 0, sizeof(src));
-    src.buf = memory;
-    src.len = 6;
-    src.itemsize = 1;
-    src.ndim = 2;
-    src.shape = s23;
-    src.strides = c23;
-    dst = src;
-    dst.buf = memory + 100;
-    dst.ndim = 1;
-    dst.shape = s6;
-    dst.strides = st6;
+    Py_buffer src = strided_view(memory, 1, 2, s23, c23);
+    Py_buffer dst = strided_view(memory + 100, 1, 1, s6, st6);
     /* C-contiguous both, so a plain copy: */
     PyObject *d = new_fixed(dst), *s = new_fixed(src);
     ck_assert_int_eq(PyObject_CopyData(d, s), 0);
@@ -565,19 +554,9 @@ END_TEST
 START_TEST(test_copy_data_larger_source_items)
 {
     Py_ssize_t s3[] = {3}, st2[] = {2}, st4[] = {4};
-    Py_buffer src, dst;
-    memset(&src, 0, sizeof(src));
-    src.buf = memory;
-    src.itemsize = 2;
-    src.len = 6;
-    src.ndim = 1;
-    src.shape = s3;
-    src.strides = st4;
-    dst = src;
-    dst.buf = memory + 100;
-    dst.itemsize = 1;
+    Py_buffer src = strided_view(memory, 2, 1, s3, st4);
+    Py_buffer dst = strided_view(memory + 100, 1, 1, s3, st2);
     dst.len = 6;
-    dst.strides = st2;
     PyObject *d = new_fixed(dst), *s = new_fixed(src);
     ck_assert_int_eq(PyObject_CopyData(d, s), -1);
     assert_error(PyExc_BufferError, "PyObject_CopyData: the source's items "
