@@ -35,6 +35,9 @@
 #  define MB_THREAD_LOCAL _Thread_local
 #endif
 
+/* The cache line of the machines the copy engine is tuned for. */
+#define MB_CACHE_LINE 64
+
 /* --- Built-in type objects (object.c) ---------------------------------------
  *
  * The library names them directly; programs reach them through the MbType_

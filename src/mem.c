@@ -310,7 +310,7 @@ mb_free_sized(void *ptr, size_t size)
 /* A large block is over-allocated by one cache line and shifted by 1 to
    LINE bytes so that its payload starts on a line; the shift is kept in
    the byte before the block handed out. */
-#define LINE ((size_t)64)
+#define LINE ((size_t)MB_CACHE_LINE)
 
 void *
 mb_payload_malloc(size_t size, size_t header, int zero)

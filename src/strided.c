@@ -313,25 +313,26 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
 }
 
 /* The width of the next tile, whose rows start at d with `left` items of
-   dsp bytes to go along p.  Streamed tiles write whole cache lines only: a
-   streaming store that fills part of a line costs a memory transaction of
-   its own.  So where the destination is not on a line boundary, a narrow
-   tile written with ordinary stores (*stream cleared) reaches the next
-   boundary, and the tail shorter than a line is written the same way.
-   Assumption: dsp is the item size. */
-#define CACHE_LINE ((uintptr_t)64)
-
+   dsp bytes to go along p, and whether to stream it (*stream, set by the
+   caller when the copy streams).  Only items of 4 and 8 bytes aligned to
+   their size are streamed, and only whole cache lines: a streaming store
+   that fills part of a line costs a memory transaction of its own.  So
+   where the destination is not on a line boundary, a narrow tile written
+   with ordinary stores reaches the next boundary, and the tail shorter
+   than a line is written the same way.  Assumption: dsp is the item
+   size. */
 static Py_ssize_t
 tile_width(const char *d, Py_ssize_t left, Py_ssize_t dsp, int *stream)
 {
     Py_ssize_t width = left < TILE ? left : TILE;
-    uintptr_t misaligned = (uintptr_t)d % CACHE_LINE;
-    if (!*stream || (uintptr_t)d % (uintptr_t)dsp != 0) {
+    if (!*stream || (dsp != 4 && dsp != 8) || (uintptr_t)d % (uintptr_t)dsp) {
+        *stream = 0;
         return width;
     }
-    Py_ssize_t line = (Py_ssize_t)CACHE_LINE / dsp;
+    Py_ssize_t line = MB_CACHE_LINE / dsp;
+    Py_ssize_t misaligned = (Py_ssize_t)((uintptr_t)d % MB_CACHE_LINE);
     if (misaligned != 0) {
-        Py_ssize_t lead = (Py_ssize_t)(CACHE_LINE - misaligned) / dsp;
+        Py_ssize_t lead = (MB_CACHE_LINE - misaligned) / dsp;
         *stream = 0;
         return lead < width ? lead : width;
     }

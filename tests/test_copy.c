@@ -257,6 +257,7 @@ START_TEST(test_large_transpositions_match_reference)
         {1031, 1023, 4, 0}, {700, 1500, 8, 1}, {600, 700, 16, 0},
         {2047, 2049, 2, 0}, {1024, 1024, 8, 8}, {1023, 1031, 8, 40},
         {1031, 1023, 4, 4}, {1024, 2048, 4, 36}, {1500, 700, 8, 56},
+        {200, 300, 128, 0}, {200, 300, 128, 64},
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
