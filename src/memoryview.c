@@ -460,16 +460,20 @@ item_format(const Py_buffer *view)
     return format;
 }
 
-/* The single character must be one memoryview reads and writes. */
-static int
-check_item_format(const char *format, char *code)
+/* The size of the single character, which must be one memoryview reads
+   and writes; -1 with NotImplementedError otherwise.  Items are read and
+   written with this size, not view->itemsize: an exporter may pair a
+   format with a larger itemsize, and CPython then touches only the
+   format's bytes. */
+static Py_ssize_t
+item_format_size(const char *format, char *code)
 {
-    if (native_format(format, code) < 0) {
+    Py_ssize_t size = native_format(format, code);
+    if (size < 0) {
         PyErr_Format(PyExc_NotImplementedError,
                      "memoryview: format %s not supported", format);
-        return -1;
     }
-    return 0;
+    return size;
 }
 
 /* --- The C API ----------------------------------------------------------- */
@@ -919,7 +923,8 @@ MbMemoryView_GetItem(PyObject *obj, const Py_ssize_t *index,
         return -1;
     }
     const char *p = item_address(view, index, nindex);
-    if (p == NULL || check_item_format(format, &code) < 0) {
+    Py_ssize_t size;
+    if (p == NULL || (size = item_format_size(format, &code)) < 0) {
         return -1;
     }
     if (code == '?') {
@@ -927,7 +932,7 @@ MbMemoryView_GetItem(PyObject *obj, const Py_ssize_t *index,
         *(_Bool *)out = *(const unsigned char *)p != 0;
     }
     else {
-        memcpy(out, p, (size_t)view->itemsize);
+        memcpy(out, p, (size_t)size);
     }
     return 0;
 }
@@ -955,14 +960,15 @@ MbMemoryView_SetItem(PyObject *obj, const Py_ssize_t *index,
         return -1;
     }
     char *p = item_address(view, index, nindex);
-    if (p == NULL || check_item_format(format, &code) < 0) {
+    Py_ssize_t size;
+    if (p == NULL || (size = item_format_size(format, &code)) < 0) {
         return -1;
     }
     if (code == '?') {
         *(_Bool *)p = *(const _Bool *)in != 0;
     }
     else {
-        memcpy(p, in, (size_t)view->itemsize);
+        memcpy(p, in, (size_t)size);
     }
     return 0;
 }

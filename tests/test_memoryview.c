@@ -615,6 +615,45 @@ END_TEST
 
 /* --- Equality ------------------------------------------------------------ */
 
+/* A format smaller than the itemsize: items are read and written with the
+   format's size, as in CPython, and nothing past the caller's variable is
+   touched (the sanitizer build catches a wider copy). */
+START_TEST(test_items_take_the_format_size)
+{
+    static long long data[2];
+    Py_ssize_t shape[1] = {2}, strides[1] = {8}, index = 1;
+    Py_buffer b;
+    memset(&b, 0, sizeof(b));
+    memset(data, 0x11, sizeof(data));
+    b.buf = data;
+    b.len = 16;
+    b.itemsize = 8;
+    b.format = (char *)"b";
+    b.ndim = 1;
+    b.shape = shape;
+    b.strides = strides;
+    PyObject *m = PyMemoryView_FromBuffer(&b);
+    ck_assert_ptr_nonnull(m);
+    struct {
+        signed char item;
+        unsigned char after[7];
+    } value = {5, {0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA}};
+    ck_assert_int_eq(MbMemoryView_SetItem(m, &index, 1, &value.item), 0);
+    unsigned char *bytes = (unsigned char *)&data[1];
+    ck_assert_int_eq(bytes[0], 5);
+    for (int i = 1; i < 8; i++) {
+        ck_assert_int_eq(bytes[i], 0x11);
+    }
+    bytes[0] = 0x7F;
+    ck_assert_int_eq(MbMemoryView_GetItem(m, &index, 1, &value.item), 0);
+    ck_assert_int_eq(value.item, 0x7F);
+    for (int i = 0; i < 7; i++) {
+        ck_assert_int_eq(value.after[i], 0xAA);
+    }
+    Py_DECREF(m);
+}
+END_TEST
+
 START_TEST(test_equality)
 {
     PyObject *m = bytes_view("ab");
@@ -799,6 +838,7 @@ memoryview_suite(void)
     tcase_add_test(tc, test_toreadonly_shares_the_base);
     tcase_add_test(tc, test_item_access_rules);
     tcase_add_test(tc, test_item_formats);
+    tcase_add_test(tc, test_items_take_the_format_size);
     tcase_add_test(tc, test_equality);
     tcase_add_test(tc, test_equality_unpacks_values);
     tcase_add_test(tc, test_equality_of_structure);
