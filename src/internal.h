@@ -52,15 +52,26 @@ MB_HIDDEN extern PyTypeObject mb_object_type;
 enum { MB_CACHE_MANAGED_BUFFER, MB_CACHE_SMALL_VIEW, MB_CACHE_KINDS };
 #define MB_CACHE_DEPTH 8
 
+/* The library's counters (MbStats). */
+enum {
+    MB_LIVE_OBJECTS,
+    MB_LIVE_ALLOCATIONS,
+    MB_ALLOCATIONS,
+    MB_COUNTERS
+};
+
 /* The counters of one thread, and its caches of small blocks.  Only the
    owning thread writes them, with a plain load and store (relaxed atomics:
    no locked instruction on the hot paths); MbStats_Get sums every
    thread's.  A count taken in one thread and given back in another moves
-   between two records, and the sum stays right. */
+   between two records, and the sum stays right.  One record is shared:
+   the one that keeps what exited threads left, which threads also count
+   into once their own record is gone (while the thread-exit destructors of
+   other libraries run) or could not be allocated; it is updated with
+   atomic additions. */
 typedef struct MbCounters {
-    _Atomic Py_ssize_t live_objects;
-    _Atomic Py_ssize_t live_allocations;
-    _Atomic Py_ssize_t allocations;
+    _Atomic Py_ssize_t count[MB_COUNTERS];
+    int shared;
     void *cache[MB_CACHE_KINDS][MB_CACHE_DEPTH];
     int cached[MB_CACHE_KINDS];
     struct MbCounters *next;
@@ -78,9 +89,17 @@ mb_counters(void)
     return c != NULL ? c : mb_register_thread();
 }
 
+/* Add delta to counter `which` (MB_LIVE_OBJECTS, ...) of the calling
+   thread. */
 static inline void
-mb_count(_Atomic Py_ssize_t *counter, Py_ssize_t delta)
+mb_count(int which, Py_ssize_t delta)
 {
+    MbCounters *c = mb_counters();
+    _Atomic Py_ssize_t *counter = &c->count[which];
+    if (c->shared) {
+        atomic_fetch_add_explicit(counter, delta, memory_order_relaxed);
+        return;
+    }
     atomic_store_explicit(counter, atomic_load_explicit(
                               counter, memory_order_relaxed) + delta,
                           memory_order_relaxed);
@@ -89,7 +108,7 @@ mb_count(_Atomic Py_ssize_t *counter, Py_ssize_t delta)
 static inline void
 mb_count_object(Py_ssize_t delta)
 {
-    mb_count(&mb_counters()->live_objects, delta);
+    mb_count(MB_LIVE_OBJECTS, delta);
 }
 
 /* PyObject_Malloc for blocks of one fixed size per kind, kept by the thread
@@ -443,7 +462,8 @@ int mb_items_equal(const char *format_a, const char *a, const char *format_b,
 /* --- The strided copy engine (strided.c) -------------------------------- */
 
 /* Copy every item of src to the item of dst with the same index, unless
-   either has suboffsets or the memory the two cover may overlap: then
+   the order of the copy could be seen: either has suboffsets, the memory
+   the two cover may overlap, or two items of dst may share bytes.  Then
    nothing is copied and the result is -1 (the caller copies in CPython's
    order).  0 when copied.  Assumption: same ndim, shape and itemsize. */
 int mb_layout_copy(const MbLayout *dst, const MbLayout *src);

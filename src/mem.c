@@ -20,7 +20,7 @@
 static _Atomic Py_ssize_t injected_failures;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static MbCounters *registry;        /* the live threads' counters */
-static MbCounters departed;         /* what exited threads left */
+static MbCounters departed = {.shared = 1};  /* what exited threads left */
 static pthread_key_t thread_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 MB_THREAD_LOCAL MbCounters *mb_my_counters;
@@ -41,10 +41,25 @@ free_cached_blocks(MbCounters *c)
     }
 }
 
+/* The thread-exit destructor of thread_key.  A thread's last use of the
+   library may come after it: the order in which the destructors of
+   different keys run is unspecified, and another library's may release
+   objects or set an exception.  So:
+   - the first call (arg: the thread's own record) clears the thread's
+     error indicator (CPython clears a thread's state when it ends), moves
+     the counts into `departed`, frees the record, and points the thread at
+     `departed`, which it counts into with atomic additions from then on;
+   - it then sets the key again, so that the destructors run another round
+     and a second call (arg: &departed) clears an exception set meanwhile.
+   POSIX runs at least PTHREAD_DESTRUCTOR_ITERATIONS (4) rounds. */
 static void
 thread_exit(void *arg)
 {
     MbCounters *c = arg;
+    PyErr_Clear();
+    if (c == &departed) {
+        return;
+    }
     pthread_mutex_lock(&registry_lock);
     for (MbCounters **p = &registry; *p != NULL; p = &(*p)->next) {
         if (*p == c) {
@@ -52,12 +67,15 @@ thread_exit(void *arg)
             break;
         }
     }
-    mb_count(&departed.live_objects, load(&c->live_objects));
-    mb_count(&departed.live_allocations, load(&c->live_allocations));
-    mb_count(&departed.allocations, load(&c->allocations));
+    for (int i = 0; i < MB_COUNTERS; i++) {
+        atomic_fetch_add_explicit(&departed.count[i], load(&c->count[i]),
+                                  memory_order_relaxed);
+    }
     pthread_mutex_unlock(&registry_lock);
     free_cached_blocks(c);
+    mb_my_counters = &departed;
     free(c);
+    (void)pthread_setspecific(thread_key, &departed);
 }
 
 static void
@@ -66,15 +84,16 @@ create_key(void)
     (void)pthread_key_create(&thread_key, thread_exit);
 }
 
-/* If the counters cannot be allocated the thread counts into `departed`:
-   still defined (the counters are atomic), though two such threads may
-   lose a count. */
+/* A thread whose record cannot be allocated counts into `departed`, and
+   still has its indicator cleared when it exits. */
 MbCounters *
 mb_register_thread(void)
 {
     pthread_once(&key_once, create_key);
     MbCounters *c = calloc(1, sizeof(MbCounters));
     if (c == NULL) {
+        mb_my_counters = &departed;
+        (void)pthread_setspecific(thread_key, &departed);
         return &departed;
     }
     pthread_mutex_lock(&registry_lock);
@@ -89,16 +108,18 @@ mb_register_thread(void)
 void
 MbStats_Get(MbStats *stats)
 {
+    Py_ssize_t sums[MB_COUNTERS];
     pthread_mutex_lock(&registry_lock);
-    stats->live_objects = load(&departed.live_objects);
-    stats->live_allocations = load(&departed.live_allocations);
-    stats->allocations = load(&departed.allocations);
-    for (MbCounters *c = registry; c != NULL; c = c->next) {
-        stats->live_objects += load(&c->live_objects);
-        stats->live_allocations += load(&c->live_allocations);
-        stats->allocations += load(&c->allocations);
+    for (int i = 0; i < MB_COUNTERS; i++) {
+        sums[i] = load(&departed.count[i]);
+        for (MbCounters *c = registry; c != NULL; c = c->next) {
+            sums[i] += load(&c->count[i]);
+        }
     }
     pthread_mutex_unlock(&registry_lock);
+    stats->live_objects = sums[MB_LIVE_OBJECTS];
+    stats->live_allocations = sums[MB_LIVE_ALLOCATIONS];
+    stats->allocations = sums[MB_ALLOCATIONS];
     stats->live_exports = mb_tracked_exports();
     stats->injected_failures = atomic_load_explicit(&injected_failures,
                                                     memory_order_relaxed);
@@ -120,7 +141,7 @@ MbAlloc_FailAt(Py_ssize_t n)
 static int
 request_fails(void)
 {
-    mb_count(&mb_counters()->allocations, 1);
+    mb_count(MB_ALLOCATIONS, 1);
     if (!atomic_load_explicit(&failure_armed, memory_order_relaxed)) {
         return 0;
     }
@@ -239,12 +260,12 @@ counted_malloc(size_t size)
     }
     void *p = size >= HUGE_BLOCK ? take_retained(size) : NULL;
     if (p != NULL) {
-        mb_count(&mb_counters()->live_allocations, 1);
+        mb_count(MB_LIVE_ALLOCATIONS, 1);
         return p;
     }
     p = malloc(size ? size : 1);
     if (p != NULL) {
-        mb_count(&mb_counters()->live_allocations, 1);
+        mb_count(MB_LIVE_ALLOCATIONS, 1);
         advise_huge_pages(p, size);
     }
     return p;
@@ -262,7 +283,7 @@ counted_calloc(size_t nelem, size_t elsize)
     }
     void *p = calloc(nelem, elsize);
     if (p != NULL) {
-        mb_count(&mb_counters()->live_allocations, 1);
+        mb_count(MB_LIVE_ALLOCATIONS, 1);
     }
     return p;
 }
@@ -276,7 +297,7 @@ counted_realloc(void *ptr, size_t new_size)
     }
     void *p = realloc(ptr, new_size ? new_size : 1);
     if (p != NULL && ptr == NULL) {
-        mb_count(&mb_counters()->live_allocations, 1);
+        mb_count(MB_LIVE_ALLOCATIONS, 1);
     }
     if (p != NULL) {
         advise_huge_pages(p, new_size);
@@ -288,7 +309,7 @@ static void
 counted_free(void *ptr)
 {
     if (ptr != NULL) {
-        mb_count(&mb_counters()->live_allocations, -1);
+        mb_count(MB_LIVE_ALLOCATIONS, -1);
         free(ptr);
     }
 }
@@ -299,7 +320,7 @@ mb_free_sized(void *ptr, size_t size)
     if (ptr == NULL) {
         return;
     }
-    mb_count(&mb_counters()->live_allocations, -1);
+    mb_count(MB_LIVE_ALLOCATIONS, -1);
     if (!retain(ptr, size)) {
         free(ptr);
     }
@@ -399,13 +420,13 @@ void *
 mb_cached_malloc(int kind, size_t size)
 {
     MbCounters *c = mb_counters();
-    if (c->cached[kind] == 0 || c == &departed) {
+    if (c->cached[kind] == 0 || c->shared) {
         return counted_malloc(size);
     }
     if (request_fails()) {
         return NULL;
     }
-    mb_count(&c->live_allocations, 1);
+    mb_count(MB_LIVE_ALLOCATIONS, 1);
     return c->cache[kind][--c->cached[kind]];
 }
 
@@ -413,11 +434,11 @@ void
 mb_cached_free(int kind, void *block)
 {
     MbCounters *c = mb_counters();
-    if (c->cached[kind] == MB_CACHE_DEPTH || c == &departed) {
+    if (c->cached[kind] == MB_CACHE_DEPTH || c->shared) {
         counted_free(block);
         return;
     }
-    mb_count(&c->live_allocations, -1);
+    mb_count(MB_LIVE_ALLOCATIONS, -1);
     c->cache[kind][c->cached[kind]++] = block;
 }
 
@@ -469,7 +490,7 @@ mb_release_storage(void *ptr, size_t size)
         return;
     }
     memset(ptr, MB_POISON_BYTE, size);
-    mb_count(&mb_counters()->live_allocations, -1);
+    mb_count(MB_LIVE_ALLOCATIONS, -1);
     unsigned slot = atomic_fetch_add(&quarantine_next, 1) % QUARANTINE_SIZE;
     free(atomic_exchange(&quarantine[slot], ptr));
 }

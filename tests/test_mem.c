@@ -1,4 +1,7 @@
-/* The allocators, the counters and fault injection. */
+/* The allocators, the counters, fault injection, and what a thread leaves
+ * when it exits. */
+#include <pthread.h>
+
 #include "testutil.h"
 
 static MbStats
@@ -252,6 +255,103 @@ START_TEST(test_large_instance_of_a_bytes_subtype_is_freed)
 }
 END_TEST
 
+/* --- Thread exit ----------------------------------------------------------- */
+
+/* A key of the program's own, whose destructor drops the object a worker
+   stored in it, or sets an exception: it may run before or after the
+   library's own thread-exit destructor (the order of keys is unspecified;
+   glibc runs them in the order the keys were created). */
+static pthread_key_t program_key;
+
+static void
+drop_object(void *object)
+{
+    Py_DECREF((PyObject *)object);
+}
+
+static void
+drop_object_and_raise(void *object)
+{
+    Py_DECREF((PyObject *)object);
+    PyErr_SetString(PyExc_ValueError, "set by a destructor at thread exit");
+}
+
+static void *
+store_object(void *unused)
+{
+    (void)unused;
+    PyObject *o = PyBytes_FromString("held by the program's key");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_int_eq(pthread_setspecific(program_key, o), 0);
+    return NULL;
+}
+
+static void
+run_worker(void *(*body)(void *))
+{
+    pthread_t thread;
+    ck_assert_int_eq(pthread_create(&thread, NULL, body, NULL), 0);
+    ck_assert_int_eq(pthread_join(thread, NULL), 0);
+}
+
+/* The library's key is made first (by its first allocation in this
+   process), so its destructor runs first, and the program's then releases
+   an object: it must be counted, not written into freed memory (the
+   sanitizer build catches the use after free; the fixture sees a count
+   left behind). */
+START_TEST(test_object_released_after_the_librarys_destructor)
+{
+    PyObject *first = PyBytes_FromString("makes the library's key");
+    Py_DECREF(first);
+    ck_assert_int_eq(pthread_key_create(&program_key, drop_object), 0);
+    run_worker(store_object);
+    ck_assert_int_eq(pthread_key_delete(program_key), 0);
+}
+END_TEST
+
+START_TEST(test_object_released_before_the_librarys_destructor)
+{
+    ck_assert_int_eq(pthread_key_create(&program_key, drop_object), 0);
+    run_worker(store_object);
+    ck_assert_int_eq(pthread_key_delete(program_key), 0);
+}
+END_TEST
+
+/* An exception set by a destructor that runs after the library's is
+   cleared too. */
+START_TEST(test_exception_set_after_the_librarys_destructor)
+{
+    PyObject *first = PyBytes_FromString("makes the library's key");
+    Py_DECREF(first);
+    ck_assert_int_eq(pthread_key_create(&program_key, drop_object_and_raise),
+                     0);
+    run_worker(store_object);
+    ck_assert_int_eq(pthread_key_delete(program_key), 0);
+}
+END_TEST
+
+static void *
+raise_and_exit(void *unused)
+{
+    (void)unused;
+    PyErr_SetString(PyExc_ValueError, "left set when the thread ends");
+    return NULL;
+}
+
+/* A thread that ends with an exception set leaves nothing behind: its
+   indicator is cleared, as CPython clears a thread's state. */
+START_TEST(test_exception_left_set_at_thread_exit_is_freed)
+{
+    MbStats before = stats();
+    for (int i = 0; i < 200; i++) {
+        run_worker(raise_and_exit);
+    }
+    MbStats after = stats();
+    ck_assert_int_eq(after.live_objects, before.live_objects);
+    ck_assert_int_eq(after.live_allocations, before.live_allocations);
+}
+END_TEST
+
 static Suite *
 mem_suite(void)
 {
@@ -271,6 +371,11 @@ mem_suite(void)
     tcase_add_test(tc, test_freed_large_block_is_reused);
     tcase_add_test(tc, test_kept_block_never_serves_zeroed_or_failing_requests);
     tcase_add_test(tc, test_large_instance_of_a_bytes_subtype_is_freed);
+    tc = mb_tcase(s, "thread exit");
+    tcase_add_test(tc, test_object_released_after_the_librarys_destructor);
+    tcase_add_test(tc, test_object_released_before_the_librarys_destructor);
+    tcase_add_test(tc, test_exception_set_after_the_librarys_destructor);
+    tcase_add_test(tc, test_exception_left_set_at_thread_exit_is_freed);
     return s;
 }
 
