@@ -6,7 +6,9 @@
  * not observable, so the fast path (mb_layout_copy, strided.c) merges
  * dimensions, copies contiguous runs with memcpy and transposes in tiles.
  * Where it is observable, minibuf copies item by item in CPython's order:
- * - when the source and the destination memory overlap;
+ * - when the source and the destination memory overlap, or when items of
+ *   the destination overlap each other (a zero stride writes one item at
+ *   several indices: the last write wins);
  * - PyBuffer_FromContiguous with fewer bytes than the view holds (the
  *   first len / itemsize items, in C or Fortran index order);
  * - PyObject_CopyData between views of different structure, where CPython

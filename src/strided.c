@@ -18,8 +18,9 @@
  *   and 8 bytes written with streaming stores, in tiles and in gathered
  *   rows.
  * The engine copies only when the order of the copy cannot be seen: it
- * declines layouts with suboffsets (which may point anywhere) and layouts
- * whose memory may overlap, and copy.c then copies item by item in
+ * declines layouts with suboffsets (which may point anywhere), layouts
+ * whose memory may overlap, and destinations whose items may overlap each
+ * other (a zero stride, say), and copy.c then copies item by item in
  * CPython's order.  Nothing here allocates: the loop nest lives on the
  * stack (ndim <= 64).
  */
@@ -457,6 +458,43 @@ extent_of(const char *buf, const Py_ssize_t *strides, const LoopNest *nest,
     *highest = high;
 }
 
+/* Whether two items of one side of the nest (strides: that side's) may
+   share bytes, so that the order of the writes would show.  The test is
+   sufficient for "no": with the dimensions taken by increasing |stride|,
+   each stride must step past everything the smaller ones reach.  A zero
+   stride (one item seen at several indices) fails it.  Assumption: every
+   extent of the nest is at least 2. */
+static int
+may_overlap_itself(const Py_ssize_t *strides, const LoopNest *nest)
+{
+    size_t steps[PyBUF_MAX_NDIM];
+    Py_ssize_t counts[PyBUF_MAX_NDIM];
+    int n = nest->ndim;
+    for (int i = 0; i < n; i++) {
+        size_t step = strides[i] < 0 ? 0 - (size_t)strides[i]
+                                     : (size_t)strides[i];
+        int j = i;
+        for (; j > 0 && steps[j - 1] > step; j--) {
+            steps[j] = steps[j - 1];
+            counts[j] = counts[j - 1];
+        }
+        steps[j] = step;
+        counts[j] = nest->shape[i];
+    }
+    size_t reach = (size_t)nest->itemsize;
+    for (int i = 0; i < n; i++) {
+        assert(counts[i] >= 2);
+        size_t span;
+        if (steps[i] < reach
+            || __builtin_mul_overflow(steps[i], (size_t)(counts[i] - 1),
+                                      &span)
+            || __builtin_add_overflow(reach, span, &reach)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int
 mb_layout_copy(const MbLayout *dst, const MbLayout *src)
 {
@@ -467,6 +505,9 @@ mb_layout_copy(const MbLayout *dst, const MbLayout *src)
     }
     if (!simplify(&nest, dst, src)) {
         return 0;
+    }
+    if (may_overlap_itself(nest.dst_strides, &nest)) {
+        return -1;
     }
     uintptr_t d_low, d_high, s_low, s_high;
     extent_of(dst->buf, nest.dst_strides, &nest, &d_low, &d_high);

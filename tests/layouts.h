@@ -1,9 +1,9 @@
 /* Strided layouts for the copy tests (tests/test_copy.c) and the copy
  * fuzzer (tests/fuzz/fuzz_copy.c): a layout of up to 4 dimensions inside
- * an arena, made from a source of random numbers; the Py_buffer that
- * describes it; the offset of its t-th item, for the reference copies
- * written item by item; and an exporter that hands out a fixed view, for
- * PyObject_CopyData.
+ * an arena, made from a source of random numbers, and one whose items
+ * alias each other; the Py_buffer that describes it; the offset of its
+ * t-th item, for the reference copies written item by item; and an
+ * exporter that hands out a fixed view, for PyObject_CopyData.
  */
 #ifndef MB_LAYOUTS_H
 #define MB_LAYOUTS_H
@@ -70,6 +70,49 @@ layout_random(Layout *l, int ndim, Py_ssize_t itemsize,
     l->span = (size_t)(l->offset + high + itemsize + 64);
 }
 
+/* Give one dimension of l (of extent 2 or more) a stride under which
+   items of different indices share bytes: 0, or a step smaller than what
+   the other dimensions reach; then place it in the arena again. */
+static inline void
+layout_alias(Layout *l, RandomBelow below, void *source)
+{
+    int candidates[4], n = 0;
+    for (int i = 0; i < l->ndim; i++) {
+        if (l->shape[i] >= 2) {
+            candidates[n++] = i;
+        }
+    }
+    if (n == 0) {
+        return;
+    }
+    int i = candidates[below(source, (unsigned)n)];
+    static const int kinds = 3;
+    switch (below(source, kinds)) {
+    case 0:
+        l->strides[i] = 0;
+        break;
+    case 1:
+        l->strides[i] = l->itemsize > 1 ? -(l->itemsize / 2) : 0;
+        break;
+    default:
+        l->strides[i] = l->itemsize * (Py_ssize_t)below(source, 3);
+        break;
+    }
+    Py_ssize_t low = 0, high = 0;
+    for (int k = 0; k < l->ndim; k++) {
+        Py_ssize_t reach = l->strides[k]
+                           * (l->shape[k] > 0 ? l->shape[k] - 1 : 0);
+        if (reach < 0) {
+            low += reach;
+        }
+        else {
+            high += reach;
+        }
+    }
+    l->offset = 64 - low;
+    l->span = (size_t)(l->offset + high + l->itemsize + 64);
+}
+
 static inline Py_buffer
 layout_view(const Layout *l, char *arena)
 {
@@ -85,7 +128,10 @@ layout_view(const Layout *l, char *arena)
 }
 
 /* The byte offset in the arena of the t-th item in C (or Fortran) index
-   order. */
+   order.  PyObject_CopyData copies item by item in CPython's order, C
+   order starting at the second item and ending with the first (t = 1,
+   2, ..., n - 1, 0): where destination items alias, the last write
+   wins. */
 static inline Py_ssize_t
 layout_item_offset(const Layout *l, Py_ssize_t t, int fortran)
 {

@@ -113,6 +113,19 @@ check_to_contiguous(const Scale *scale)
     free(expected);
 }
 
+/* Destinations whose items alias each other, one round in four. */
+static void
+maybe_alias(const Scale *scale, Layout *l)
+{
+    if (rnd(4) == 0) {
+        Layout aliased = *l;
+        layout_alias(&aliased, below, NULL);
+        if (aliased.span <= scale->arena) {
+            *l = aliased;
+        }
+    }
+}
+
 static void
 check_from_contiguous(const Scale *scale)
 {
@@ -121,6 +134,7 @@ check_from_contiguous(const Scale *scale)
     for (int round = 0; round < scale->rounds; round++) {
         Layout s;
         random_layouts(scale, &s, 1);
+        maybe_alias(scale, &s);
         Py_ssize_t itemsize = s.itemsize;
         fill_random(arena, s.span);
         fill_random(in, s.span);
@@ -188,11 +202,13 @@ check_copy_data(const Scale *scale)
     for (int round = 0; round < scale->rounds; round++) {
         Layout layouts[2];
         random_layouts(scale, layouts, 2);
+        maybe_alias(scale, &layouts[1]);
         const Layout *from = &layouts[0], *to = &layouts[1];
         fill_random(src_arena, from->span);
         fill_random(dst_arena, to->span);
         memcpy(expected, dst_arena, to->span);
-        for (Py_ssize_t t = 0; t < from->nitems; t++) {
+        for (Py_ssize_t k = 1; k <= from->nitems; k++) {
+            Py_ssize_t t = k % from->nitems;      /* CPython's order */
             memcpy(expected + layout_item_offset(to, t, 0),
                    src_arena + layout_item_offset(from, t, 0),
                    (size_t)from->itemsize);
@@ -552,6 +568,28 @@ START_TEST(test_copy_data_index_sharing)
 }
 END_TEST
 
+/* A destination whose rows are one row (strides (0, 1)): CPython writes
+   in C order from the second item, ending with the first, so the row
+   ends as 1, 5, 6. */
+START_TEST(test_copy_data_into_a_destination_that_aliases_itself)
+{
+    unsigned char src_bytes[6] = {1, 2, 3, 4, 5, 6}, row[3] = {0, 0, 0};
+    Py_ssize_t shape[] = {2, 3}, c_strides[] = {3, 1}, one_row[] = {0, 1};
+    Py_buffer src = strided_view(src_bytes, 1, 2, shape, c_strides);
+    Py_buffer dst = strided_view(row, 1, 2, shape, one_row);
+    PyObject *d = new_fixed(dst), *s = new_fixed(src);
+    ck_assert_int_eq(PyObject_CopyData(d, s), 0);
+    ck_assert_int_eq(row[0], 1);
+    ck_assert_int_eq(row[1], 5);
+    ck_assert_int_eq(row[2], 6);
+    /* PyBuffer_FromContiguous writes in plain C order: 4, 5, 6. */
+    ck_assert_int_eq(PyBuffer_FromContiguous(&dst, src_bytes, 6, 'C'), 0);
+    ck_assert_int_eq(row[0], 4);
+    Py_DECREF(d);
+    Py_DECREF(s);
+}
+END_TEST
+
 START_TEST(test_copy_data_larger_source_items)
 {
     Py_ssize_t s3[] = {3}, st2[] = {2}, st4[] = {4};
@@ -620,6 +658,7 @@ copy_suite(void)
     tcase_add_test(tc, test_from_contiguous_rules);
     tcase_add_test(tc, test_from_contiguous_overlap_keeps_cpythons_order);
     tcase_add_test(tc, test_copy_data_index_sharing);
+    tcase_add_test(tc, test_copy_data_into_a_destination_that_aliases_itself);
     tcase_add_test(tc, test_copy_data_larger_source_items);
     tcase_add_test(tc, test_copy_data_messages);
     return s;

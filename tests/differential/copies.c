@@ -2,7 +2,9 @@
  *
  * PyBuffer_ToContiguous, PyBuffer_FromContiguous and PyObject_CopyData:
  * every order, contiguous and strided, negative strides, suboffsets, length
- * rules, partial copies, and CopyData's messages and index sharing.
+ * rules, partial copies, destinations whose items alias each other (zero
+ * and overlapping strides: the order of the writes shows), and CopyData's
+ * messages and index sharing.
  */
 #include "scenario.h"
 
@@ -159,6 +161,14 @@ main(void)
     from_contiguous("6 items of 2 stride 3", &v, 12);
     from_contiguous("6 items of 2 stride 3", &v, 7);
     from_contiguous("PIL", &pil, 6);
+    /* Destinations whose items alias each other: the last write wins. */
+    Py_ssize_t zero_rows[] = {0, 1}, overlapping[] = {2, 1};
+    v = make_view(0, 1, 2, s23, zero_rows, NULL);
+    v.len = 6;
+    from_contiguous("2x3 rows on one row", &v, 6);
+    v = make_view(0, 1, 2, s23, overlapping, NULL);
+    v.len = 6;
+    from_contiguous("2x3 rows overlapping", &v, 6);
 
     /* PyObject_CopyData. */
     PyObject *bytes = PyBytes_FromStringAndSize("0123456789", 10);
@@ -191,12 +201,22 @@ main(void)
     PyObject *f_src = new_fixed(make_view(32, 1, 2, s23, f23, NULL), 0);
     PyObject *flat_dest = new_fixed(make_view(0, 1, 1, s6, st6, NULL), 1);
     PyObject *ro_dest = new_fixed(make_view(0, 1, 2, s23, c23, NULL), 0);
+    Py_buffer aliased = make_view(0, 1, 2, s23, zero_rows, NULL);
+    aliased.len = 6;
+    PyObject *zero_dest = new_fixed(aliased, 1);
+    aliased = make_view(0, 1, 2, s23, overlapping, NULL);
+    aliased.len = 6;
+    PyObject *overlapping_dest = new_fixed(aliased, 1);
+    PyObject *c_src = new_fixed(make_view(40, 1, 2, s23, c23, NULL), 0);
     copy_data("C <- negative", c_dest, neg_src);
     copy_data("F <- negative", f_dest, neg_src);
     copy_data("strided <- F", strided_dest, f_src);
     copy_data("C <- F", c_dest, f_src);
     copy_data("1-D stride 3 <- 2x3 F", flat_dest, f_src);
     copy_data("read-only dest", ro_dest, f_src);
+    copy_data("rows on one row <- C", zero_dest, c_src);
+    copy_data("rows on one row <- F", zero_dest, f_src);
+    copy_data("rows overlapping <- C", overlapping_dest, c_src);
 
     Py_DECREF(c_dest);
     Py_DECREF(f_dest);
@@ -205,6 +225,9 @@ main(void)
     Py_DECREF(f_src);
     Py_DECREF(flat_dest);
     Py_DECREF(ro_dest);
+    Py_DECREF(zero_dest);
+    Py_DECREF(overlapping_dest);
+    Py_DECREF(c_src);
     Py_DECREF(plain);
     Py_DECREF(small);
     Py_DECREF(array);

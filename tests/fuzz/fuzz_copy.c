@@ -1,7 +1,8 @@
 /* Fuzzing the copy functions: PyBuffer_ToContiguous, PyBuffer_FromContiguous
  * and PyObject_CopyData on fuzzed layouts (shapes, strides in any order and
- * direction, padding, item sizes), compared byte for byte with a naive
- * copy written here. */
+ * direction, padding, item sizes, destinations whose items alias each
+ * other), compared byte for byte with a naive copy written here in
+ * CPython's order. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -67,9 +68,11 @@ static void
 check_copy_data(const Layout *to, const Layout *from)
 {
     memcpy(expected, dst_arena, ARENA);
-    for (Py_ssize_t t = 0; t < from->nitems; t++) {
+    for (Py_ssize_t k = 1; k <= from->nitems; k++) {
+        Py_ssize_t t = k % from->nitems;          /* CPython's order */
         memcpy(expected + layout_item_offset(to, t, 0),
-               src_arena + layout_item_offset(from, t, 0), (size_t)from->itemsize);
+               src_arena + layout_item_offset(from, t, 0),
+               (size_t)from->itemsize);
     }
     PyObject *dest = fixed_new(layout_view(to, dst_arena));
     PyObject *src = fixed_new(layout_view(from, src_arena));
@@ -97,6 +100,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Layout from, to;
     layout_random(&from, ndim, itemsize, shape, below, &in);
     layout_random(&to, ndim, itemsize, shape, below, &in);
+    if (fuzz_below(&in, 4) == 0) {
+        layout_alias(&to, below, &in);     /* destination items alias */
+    }
     if (from.span > ARENA || to.span > ARENA) {
         fuzz_end(&before);
         return 0;
