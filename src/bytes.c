@@ -84,9 +84,22 @@ new_bytes(Py_ssize_t size, const char *too_big, int zero)
     return op;
 }
 
+static PyObject *
+negative_size(void)
+{
+    PyErr_SetString(PyExc_SystemError,
+                    "Negative size passed to PyBytes_FromStringAndSize");
+    return NULL;
+}
+
+/* As PyBytes_FromStringAndSize(NULL, size), which CPython's callers use,
+   with its errors; but not zeroed. */
 PyObject *
 mb_bytes_for_filling(Py_ssize_t size)
 {
+    if (size < 0) {
+        return negative_size();
+    }
     return (PyObject *)new_bytes(size, "byte string is too large", 0);
 }
 
@@ -94,9 +107,7 @@ PyObject *
 PyBytes_FromStringAndSize(const char *str, Py_ssize_t size)
 {
     if (size < 0) {
-        PyErr_SetString(PyExc_SystemError,
-                        "Negative size passed to PyBytes_FromStringAndSize");
-        return NULL;
+        return negative_size();
     }
     PyBytesObject *op = new_bytes(size, "byte string is too large",
                                   str == NULL);

@@ -101,9 +101,12 @@ to_contiguous_strided(void *buf, const Py_buffer *src, Py_ssize_t len,
     if (mb_layout_of_view(&from, src, "PyBuffer_ToContiguous") < 0) {
         return -1;
     }
-    if (from.nitems * from.itemsize > len) {
-        PyErr_SetString(PyExc_ValueError, "PyBuffer_ToContiguous: the "
-                        "view's shape needs more than len bytes");
+    /* Fewer bytes than len would leave the rest of buf unwritten (and
+       memoryview.tobytes() would hand out whatever the memory held);
+       more would write past it. */
+    if (from.nitems * from.itemsize != len) {
+        PyErr_SetString(PyExc_ValueError, "PyBuffer_ToContiguous: "
+                        "view->len does not match its shape and itemsize");
         return -1;
     }
     /* 'C' and 'A' give C order; 'F', and any other character, Fortran. */

@@ -249,7 +249,8 @@ char *mb_vformat(const char *format, va_list args, size_t *length);
 
 /* --- bytes (bytes.c) ----------------------------------------------------- */
 
-/* A new bytes object of size bytes that the caller fills (not zeroed). */
+/* A new bytes object of size bytes that the caller fills (not zeroed);
+   CPython's errors for a negative or too large size. */
 PyObject *mb_bytes_for_filling(Py_ssize_t size);
 
 /* --- Hashing (hash.c) ---------------------------------------------------- */

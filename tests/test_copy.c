@@ -411,8 +411,14 @@ START_TEST(test_to_contiguous_length_rules)
                  "PyBuffer_ToContiguous: len must not be negative");
     v.len = 2;
     ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 2, 'C'), -1);
-    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: the view's shape "
-                 "needs more than len bytes");
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: view->len does "
+                 "not match its shape and itemsize");
+    /* Fewer bytes than len: the rest of the output would be left as it
+       was (uninitialised memory in memoryview.tobytes()). */
+    v.len = 8;
+    ck_assert_int_eq(PyBuffer_ToContiguous(out, &v, 8, 'C'), -1);
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: view->len does "
+                 "not match its shape and itemsize");
     ck_assert_int_eq(PyBuffer_ToContiguous(NULL, &v, 2, 'C'), -1);
     assert_error(PyExc_SystemError, "null argument to internal routine");
     ck_assert_int_eq(PyBuffer_ToContiguous(out, NULL, 2, 'C'), -1);

@@ -509,6 +509,43 @@ START_TEST(test_tobytes_orders)
 }
 END_TEST
 
+/* A view whose len is larger than its shape covers: tobytes() and a
+   contiguous copy are refused rather than hand out bytes nobody wrote
+   (CPython returns what the new bytes object's memory held).  A negative
+   len gets CPython's error. */
+START_TEST(test_tobytes_of_a_view_its_shape_does_not_cover)
+{
+    static char data[4] = "abcd";
+    Py_ssize_t shape[1] = {2}, strides[1] = {2};
+    Py_buffer b;
+    memset(&b, 0, sizeof(b));
+    b.buf = data;
+    b.len = 5 << 20;
+    b.itemsize = 1;
+    b.readonly = 1;
+    b.format = (char *)"B";
+    b.ndim = 1;
+    b.shape = shape;
+    b.strides = strides;
+    PyObject *m = PyMemoryView_FromBuffer(&b);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_ptr_null(MbMemoryView_ToBytes(m, 'C'));
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: view->len does "
+                 "not match its shape and itemsize");
+    ck_assert_ptr_null(PyMemoryView_GetContiguous(m, PyBUF_READ, 'C'));
+    assert_error(PyExc_ValueError, "PyBuffer_ToContiguous: view->len does "
+                 "not match its shape and itemsize");
+    Py_DECREF(m);
+    b.len = -1;
+    m = PyMemoryView_FromBuffer(&b);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_ptr_null(MbMemoryView_ToBytes(m, 'C'));
+    assert_error(PyExc_SystemError,
+                 "Negative size passed to PyBytes_FromStringAndSize");
+    Py_DECREF(m);
+}
+END_TEST
+
 START_TEST(test_toreadonly_shares_the_base)
 {
     PyObject *a = PyByteArray_FromStringAndSize("abc", 3);
@@ -835,6 +872,7 @@ memoryview_suite(void)
     tcase_add_test(tc, test_cast_results);
     tcase_add_test(tc, test_slicing);
     tcase_add_test(tc, test_tobytes_orders);
+    tcase_add_test(tc, test_tobytes_of_a_view_its_shape_does_not_cover);
     tcase_add_test(tc, test_toreadonly_shares_the_base);
     tcase_add_test(tc, test_item_access_rules);
     tcase_add_test(tc, test_item_formats);
