@@ -14,8 +14,11 @@
  * Where CPython reads through NULL, minibuf is defined: a NULL object gets
  * SystemError "null argument to internal routine", and a NULL view in
  * PyBuffer_Release does nothing.  The exporter's result passes through as
- * in CPython; with tracking on, one that fails without setting an
- * exception gets SystemError (tracking.c).
+ * in CPython, but for a success with an exception set, which CPython's
+ * release build passes on (its consumers then succeed with the exception
+ * pending): the view is released and the call fails with SystemError
+ * (mb_granted_with_error).  With tracking on, an exporter that fails
+ * without setting an exception gets SystemError too (tracking.c).
  */
 #include "internal.h"
 
@@ -38,6 +41,18 @@ not_an_exporter(PyObject *obj)
                      "a bytes-like object is required, not '%.100s'",
                      Py_TYPE(obj)->tp_name);
     }
+    return -1;
+}
+
+MB_COLD int
+mb_granted_with_error(PyObject *obj, Py_buffer *view)
+{
+    PyTypeObject *type = Py_TYPE(obj);
+    Py_INCREF(type);
+    PyBuffer_Release(view);
+    PyErr_Format(PyExc_SystemError, "bf_getbuffer of '%.100s' succeeded "
+                 "with an exception set", type->tp_name);
+    Py_DECREF(type);
     return -1;
 }
 

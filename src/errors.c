@@ -84,11 +84,8 @@ PyObject *MbExc_StructError = (PyObject *)&exc_StructError;
 
 /* --- The indicator ------------------------------------------------------- */
 
-static MB_THREAD_LOCAL struct {
-    PyObject *type;
-    PyObject *value;
-    PyObject *traceback;
-} indicator;
+MB_THREAD_LOCAL MbIndicator mb_indicator;
+#define indicator mb_indicator
 
 void
 PyErr_Restore(PyObject *type, PyObject *value, PyObject *traceback)

@@ -181,6 +181,17 @@ void mb_untrack_object(PyObject *op);
 /* How many views are recorded as exported. */
 Py_ssize_t mb_tracked_exports(void);
 
+/* --- The error indicator (errors.c) ---------------------------------------- */
+
+/* Each thread's error indicator: one reference to each part, or NULL. */
+typedef struct {
+    PyObject *type;
+    PyObject *value;
+    PyObject *traceback;
+} MbIndicator;
+
+MB_HIDDEN extern MB_THREAD_LOCAL MbIndicator mb_indicator;
+
 /* --- The protocol (buffer.c) --------------------------------------------- */
 
 /* PyObject_CheckBuffer, inline, for an object known not to be NULL. */
@@ -191,6 +202,13 @@ mb_has_getbuffer(PyObject *obj)
     return procs != NULL && procs->bf_getbuffer != NULL;
 }
 
+/* The answer to an exporter that grants a view with an exception set:
+   the view is released and the result is -1 with SystemError "bf_getbuffer
+   of 'T' succeeded with an exception set" (CPython's release build passes
+   both on, which makes its consumers return success with an exception
+   pending; its debug build stops the process). */
+int mb_granted_with_error(PyObject *obj, Py_buffer *view);
+
 /* Call obj's bf_getbuffer, recording the export when tracking is on
    (PyObject_GetBuffer without its checks, for the callers CPython lets
    call the slot directly).  Assumption: the slot exists. */
@@ -200,7 +218,11 @@ mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags)
     if (mb_tracking()) {
         return mb_tracked_getbuffer(obj, view, flags);
     }
-    return Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    if (result == 0 && mb_indicator.type != NULL) {
+        return mb_granted_with_error(obj, view);
+    }
+    return result;
 }
 
 /* PyBuffer_FillInfo, inline for the exporters of bytes. */

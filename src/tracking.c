@@ -195,6 +195,9 @@ int
 mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags)
 {
     int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    if (result == 0 && PyErr_Occurred()) {
+        return mb_granted_with_error(obj, view);
+    }
     if (result != 0 && !PyErr_Occurred() && tracking_on()) {
         PyErr_SetString(PyExc_SystemError,
                         "bf_getbuffer failed without setting an exception");

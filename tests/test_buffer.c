@@ -10,7 +10,7 @@ typedef struct {
     int releases;
     Py_ssize_t refcnt_in_release;
     int obj_in_release;
-    enum { EXPORT, FAIL, FAIL_SILENTLY, NULL_OBJ } mode;
+    enum { EXPORT, FAIL, FAIL_SILENTLY, NULL_OBJ, GRANT_WITH_ERROR } mode;
 } Counter;
 
 static int
@@ -26,6 +26,9 @@ counter_getbuffer(PyObject *self, Py_buffer *view, int flags)
         return -1;
     case NULL_OBJ:
         return PyBuffer_FillInfo(view, NULL, c->data, 8, 0, flags);
+    case GRANT_WITH_ERROR:
+        PyErr_SetString(PyExc_ValueError, "left set by the exporter");
+        return PyBuffer_FillInfo(view, self, c->data, 8, 0, flags);
     default:
         return PyBuffer_FillInfo(view, self, c->data, 8, 0, flags);
     }
@@ -181,6 +184,51 @@ START_TEST(test_get_buffer_silent_failure_is_system_error)
     ck_assert_int_eq(PyObject_GetBuffer((PyObject *)c, &view, 0), -1);
     assert_no_error();
     (void)MbDebug_SetTracking(1);
+    Py_DECREF(c);
+}
+END_TEST
+
+/* An exporter that grants a view with an exception set: CPython's
+   release build passes both on, so its consumers succeed with the
+   exception pending; minibuf releases the view and fails with
+   SystemError, in every consumer, with tracking on and off. */
+static void
+check_grant_with_error_everywhere(Counter *c)
+{
+    PyObject *self = (PyObject *)c;
+    Py_ssize_t refs = Py_REFCNT(self);
+    const char *message = "bf_getbuffer of 'test.Counter' succeeded with "
+                          "an exception set";
+    Py_buffer view;
+    const void *read;
+    void *write;
+    Py_ssize_t len;
+    ck_assert_int_eq(PyObject_GetBuffer(self, &view, PyBUF_SIMPLE), -1);
+    assert_error(PyExc_SystemError, message);
+    ck_assert_ptr_null(PyMemoryView_FromObject(self));
+    assert_error(PyExc_SystemError, message);
+    PyObject *target = PyByteArray_FromStringAndSize(NULL, 8);
+    ck_assert_int_eq(PyObject_CopyData(target, self), -1);
+    assert_error(PyExc_SystemError, message);
+    Py_DECREF(target);
+    ck_assert_int_eq(PyObject_AsReadBuffer(self, &read, &len), -1);
+    assert_error(PyExc_SystemError, message);
+    ck_assert_int_eq(PyObject_AsWriteBuffer(self, &write, &len), -1);
+    assert_error(PyExc_TypeError, "expected a writable bytes-like object");
+    ck_assert_int_eq(PyObject_CheckReadBuffer(self), 0);
+    assert_no_error();
+    ck_assert_int_eq(c->releases, c->calls);
+    ck_assert_int_eq(Py_REFCNT(self), refs);
+}
+
+START_TEST(test_get_buffer_granted_with_an_exception_fails)
+{
+    Counter *c = new_counter();
+    c->mode = GRANT_WITH_ERROR;
+    check_grant_with_error_everywhere(c);
+    ck_assert_int_eq(MbDebug_SetTracking(0), 1);
+    check_grant_with_error_everywhere(c);
+    ck_assert_int_eq(MbDebug_SetTracking(1), 0);
     Py_DECREF(c);
 }
 END_TEST
@@ -374,6 +422,7 @@ buffer_suite(void)
     tcase_add_test(tc, test_get_buffer_type_name_is_truncated);
     tcase_add_test(tc, test_get_buffer_keeps_the_exporters_error);
     tcase_add_test(tc, test_get_buffer_silent_failure_is_system_error);
+    tcase_add_test(tc, test_get_buffer_granted_with_an_exception_fails);
     tcase_add_test(tc, test_get_buffer_of_null_is_system_error);
     tcase_add_test(tc, test_release_calls_releasebuffer_while_obj_is_held);
     tcase_add_test(tc, test_release_of_null_obj_or_null_view_does_nothing);
