@@ -133,15 +133,20 @@ PyAPI_FUNC(size_t) MbRequest_Describe(int flags, char *out, size_t size);
  * taken, shape/strides/suboffsets/format NULL or filled exactly as the
  * request allows, readonly 0 for WRITABLE, the contiguity promised, len ==
  * product(shape) * itemsize, a format whose size is itemsize, every element
- * inside the exported memory, and a release that gives the reference back;
- * a refused request returns -1 with an exception set and view->obj NULL;
- * the same request gets the same answer twice.
+ * inside the exported memory, no exception left set, and a release that
+ * gives the reference back; a refused request returns -1 with an exception
+ * set, view->obj NULL and the reference count unchanged; the same request
+ * gets the same answer twice.
  *
  * Returns the number of violations (0: the exporter conforms), writing a
  * readable report to `report` unless it is NULL: one line per request
  * (granted with its fields, or refused with its exception), one per
  * violation, and the count.  -1 with TypeError if exporter exports no
- * buffer.  The exporter is left as it was: every view taken is released.
+ * buffer, and -1 with MemoryError (no verdict) if the exporter runs out of
+ * memory.  The exporter is left as it was: every view taken is released,
+ * and its reference count is put back after an exporter that takes too
+ * few references or gives back too many (the checker holds one of its
+ * own meanwhile, so such an exporter is reported, not freed).
  * Its source uses CPython's API only, so it also compiles against CPython
  * to judge a real extension's exporter there.
  */

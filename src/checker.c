@@ -5,7 +5,8 @@
  * FORMAT and with both: 28 requests), each twice, and checks every answer
  * against the rules of the protocol:
  *
- *   granted:  the result is 0; obj is set and a reference to it taken;
+ *   granted:  the result is 0 and no exception is set; obj is set and a
+ *             reference to it taken;
  *             shape, strides and suboffsets are NULL unless ND, STRIDES
  *             and INDIRECT allow them, filled when they are required, and
  *             all NULL for ndim 0; format is NULL without FORMAT; readonly
@@ -14,9 +15,17 @@
  *             element lies in the memory of the fullest answer
  *             (PyBUF_FULL_RO's) or, for a contiguous view, in
  *             [buf, buf + len); release gives the reference back;
- *   refused:  the result is -1, an exception is set and view->obj is NULL;
+ *   refused:  the result is -1, an exception is set, view->obj is NULL
+ *             and the exporter's reference count is unchanged;
  *   twice:    the same request gets the same answer (the same fields, or
  *             the same exception type).
+ *
+ * Any exporter, however broken, gets a verdict: the checker holds a
+ * reference of its own, and after each answer and each release puts the
+ * exporter's reference count back where the protocol says it must be, so
+ * an exporter that takes too few references or gives back too many is
+ * reported instead of freed under the checker.  A MemoryError is not a
+ * verdict: the checker stops and returns -1 with it set.
  *
  * Written with CPython's API only, so that the same file compiles against
  * CPython and judges a real extension's exporter there (shared.h).
@@ -300,35 +309,83 @@ counted(PyObject *op)
 typedef struct {
     Py_buffer view;
     int result;
-    int reference_taken;     /* the exporter's count rose by one */
+    int count_right;         /* the exporter's count changed as it must */
+    int error_on_grant;      /* granted with an exception set */
     PyObject *error;         /* the exception type, when refused */
     int obj_left;            /* refused with view->obj set */
     char message[256];
 } Answer;
 
-/* Assumption: the exporter has bf_getbuffer. */
+/* Put the exporter's reference count back to `count` after an exporter
+   that took too few or too many references, so that every later step (and
+   the caller) finds the count the protocol promises; the checker's own
+   reference keeps the object alive meanwhile.  Assumption: count >= 2
+   (the caller's reference and the checker's). */
+static void
+restore_count(PyObject *exporter, Py_ssize_t count)
+{
+    if (!counted(exporter)) {
+        return;
+    }
+    while (Py_REFCNT(exporter) < count) {
+        Py_INCREF(exporter);
+    }
+    while (Py_REFCNT(exporter) > count) {
+        Py_DECREF(exporter);
+    }
+}
+
+/* Ask once, through the slot itself as PyObject_GetBuffer calls it: what
+   the exporter answers, with nothing added on the consumer's side.  A
+   MemoryError is left set (the caller stops: no verdict can be given);
+   any other exception is recorded and cleared.  Assumption: the
+   exporter has bf_getbuffer. */
 static void
 ask(PyObject *exporter, int flags, Answer *a)
 {
-    memset(&a->view, 0, sizeof(Py_buffer));
+    memset(a, 0, sizeof(*a));
     Py_ssize_t before = reference_count(exporter);
-    /* The slot itself, as PyObject_GetBuffer calls it: what the exporter
-       answers, with nothing added on the consumer's side. */
     a->result = Py_TYPE(exporter)->tp_as_buffer->bf_getbuffer(
         exporter, &a->view, flags);
-    a->reference_taken = reference_count(exporter) == before + 1;
-    a->error = NULL;
-    a->obj_left = 0;
-    a->message[0] = '\0';
-    if (a->result != 0) {
-        a->error = PyErr_Occurred();
-        if (a->error != NULL) {
-            describe_exception(a->message, sizeof(a->message));
-            PyErr_Clear();
-        }
-        a->obj_left = a->view.obj != NULL;
-        a->view.obj = NULL;
+    int granted = a->result == 0;
+    Py_ssize_t expected = before + (granted && a->view.obj == exporter);
+    a->count_right = reference_count(exporter) == expected;
+    restore_count(exporter, expected);
+    if (granted) {
+        a->error_on_grant = PyErr_Occurred() != NULL;
+        PyErr_Clear();
+        return;
     }
+    a->error = PyErr_Occurred();
+    if (a->error != NULL
+        && !PyErr_GivenExceptionMatches(a->error, PyExc_MemoryError)) {
+        describe_exception(a->message, sizeof(a->message));
+        PyErr_Clear();
+    }
+    a->obj_left = a->view.obj != NULL;
+    a->view.obj = NULL;
+}
+
+/* Release a granted answer; 1 if the release gave back exactly the
+   reference its view held, else 0 with the count put back as it should
+   be. */
+static int
+release_answer(PyObject *exporter, Answer *a)
+{
+    Py_ssize_t before = reference_count(exporter);
+    Py_ssize_t expected = before - (a->view.obj == exporter);
+    PyBuffer_Release(&a->view);
+    int right = reference_count(exporter) == expected;
+    restore_count(exporter, expected);
+    return right || !counted(exporter);
+}
+
+/* Whether the answer was a MemoryError (left set by ask). */
+static int
+out_of_memory(const Answer *a)
+{
+    return a->result != 0 && a->error != NULL
+           && PyErr_GivenExceptionMatches(a->error, PyExc_MemoryError);
 }
 
 /* The rules every answer, granted or refused, must follow. */
@@ -337,8 +394,9 @@ judge_answer(Judge *j, PyObject *exporter, const Answer *a)
 {
     if (a->result == 0) {
         RULE(j, a->view.obj != NULL, "granted, but view->obj is NULL");
+        RULE(j, !a->error_on_grant, "granted with an exception set");
         if (a->view.obj == exporter && counted(exporter)) {
-            RULE(j, a->reference_taken,
+            RULE(j, a->count_right,
                  "granted, but the exporter's reference count did not "
                  "rise by one");
         }
@@ -347,10 +405,15 @@ judge_answer(Judge *j, PyObject *exporter, const Answer *a)
     RULE(j, a->result == -1, "a refused request does not return -1");
     RULE(j, a->error != NULL, "refused without an exception");
     RULE(j, !a->obj_left, "refused, but view->obj is set");
+    if (counted(exporter)) {
+        RULE(j, a->count_right,
+             "refused, but the exporter's reference count changed");
+    }
 }
 
-/* Make one request twice and judge both answers. */
-static void
+/* Make one request twice and judge both answers; -1 with MemoryError
+   set if either was a MemoryError (nothing is judged), else 0. */
+static int
 judge_request(Judge *j, PyObject *exporter, int flags)
 {
     char name[96];
@@ -358,10 +421,22 @@ judge_request(Judge *j, PyObject *exporter, int flags)
     j->request = name;
     j->nseen = 0;
     Answer answers[2];
-    Py_ssize_t refs = reference_count(exporter);
     ask(exporter, flags, &answers[0]);
-    ask(exporter, flags, &answers[1]);
+    if (!out_of_memory(&answers[0])) {
+        ask(exporter, flags, &answers[1]);
+    }
+    else {
+        answers[1] = answers[0];
+    }
     const Answer *first = &answers[0], *second = &answers[1];
+    if (out_of_memory(first) || out_of_memory(second)) {
+        for (int k = 0; k < 2; k++) {
+            if (answers[k].result == 0) {
+                (void)release_answer(exporter, &answers[k]);
+            }
+        }
+        return -1;
+    }
     if (j->out != NULL) {
         fprintf(j->out, "  %-48s ", name);
         if (first->result == 0) {
@@ -388,31 +463,34 @@ judge_request(Judge *j, PyObject *exporter, int flags)
     }
     for (int k = 0; k < 2; k++) {
         if (answers[k].result == 0) {
-            PyBuffer_Release(&answers[k].view);
+            RULE(j, release_answer(exporter, &answers[k]),
+                 "release does not give back the reference taken");
         }
     }
-    if (counted(exporter)) {
-        RULE(j, reference_count(exporter) == refs,
-             "release does not give back the reference taken");
-    }
+    return 0;
 }
 
 /* The fullest answer, PyBUF_FULL_RO's, gives the memory the elements of
-   every other answer must lie in. */
-static void
+   every other answer must lie in.  -1 with MemoryError if it was one. */
+static int
 find_memory(Judge *j, PyObject *exporter)
 {
-    Py_buffer view;
     j->have_memory = 0;
-    if (PyObject_GetBuffer(exporter, &view, PyBUF_FULL_RO) < 0) {
-        PyErr_Clear();
-        return;
+    Answer a;
+    ask(exporter, PyBUF_FULL_RO, &a);
+    if (out_of_memory(&a)) {
+        return -1;
     }
+    if (a.result != 0) {
+        return 0;
+    }
+    const Py_buffer view = a.view;
     if (view.suboffsets == NULL && view.ndim >= 0 && view.ndim <= MAX_NDIM
         && view.len >= 0 && view.itemsize >= 0) {
         j->have_memory = extent(&view, &j->low, &j->high);
     }
-    PyBuffer_Release(&view);
+    (void)release_answer(exporter, &a);
+    return 0;
 }
 
 Py_ssize_t
@@ -435,11 +513,20 @@ MbCheck_Exporter(PyObject *exporter, FILE *report)
     if (report != NULL) {
         fprintf(report, "exporter '%s'\n", Py_TYPE(exporter)->tp_name);
     }
-    find_memory(&j, exporter);
+    /* The checker's own reference: an exporter that gives back more
+       references than it takes cannot free itself under the checker. */
+    Py_INCREF(exporter);
+    Py_ssize_t result = -1;
+    if (find_memory(&j, exporter) < 0) {
+        goto out;
+    }
     int requests = 0;
     for (size_t s = 0; s < sizeof(structures) / sizeof(int); s++) {
         for (size_t m = 0; m < sizeof(modifiers) / sizeof(int); m++) {
-            judge_request(&j, exporter, structures[s] | modifiers[m]);
+            if (judge_request(&j, exporter,
+                              structures[s] | modifiers[m]) < 0) {
+                goto out;
+            }
             requests++;
         }
     }
@@ -447,5 +534,8 @@ MbCheck_Exporter(PyObject *exporter, FILE *report)
         fprintf(report, "%zd violation%s in %d requests\n", j.violations,
                 j.violations == 1 ? "" : "s", requests);
     }
-    return j.violations;
+    result = j.violations;
+out:
+    Py_DECREF(exporter);
+    return result;
 }

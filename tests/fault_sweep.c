@@ -525,6 +525,100 @@ done:
     return result;
 }
 
+/* An exporter that allocates in its bf_getbuffer, as many real ones do
+   (shape and strides for the request): a conforming exporter whose answer
+   may be MemoryError. */
+typedef struct {
+    PyObject_HEAD
+    double data[6];
+} Allocating;
+
+static int
+allocating_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    Py_ssize_t *arrays = PyMem_Malloc(2 * sizeof(Py_ssize_t));
+    if (arrays == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    arrays[0] = 6;
+    arrays[1] = sizeof(double);
+    view->obj = Py_NewRef(self);
+    view->buf = ((Allocating *)self)->data;
+    view->len = sizeof(((Allocating *)self)->data);
+    view->itemsize = sizeof(double);
+    view->readonly = 1;
+    view->ndim = 1;
+    view->format = (flags & PyBUF_FORMAT) ? (char *)"d" : NULL;
+    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? arrays : NULL;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? arrays + 1
+                                                            : NULL;
+    view->suboffsets = NULL;
+    view->internal = arrays;
+    if (flags & PyBUF_WRITABLE) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_BufferError, "read-only");
+        return -1;
+    }
+    return 0;
+}
+
+static void
+allocating_releasebuffer(PyObject *self, Py_buffer *view)
+{
+    (void)self;
+    PyMem_Free(view->internal);
+}
+
+static PyBufferProcs allocating_procs = {allocating_getbuffer,
+                                         allocating_releasebuffer};
+
+static PyTypeObject AllocatingType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "sweep.Allocating",
+    .tp_basicsize = sizeof(Allocating),
+    .tp_as_buffer = &allocating_procs,
+};
+
+/* The conformance checker on conforming exporters: each verdict must be 0
+   violations, or no verdict (-1 with MemoryError) when an allocation
+   fails, never a violation blamed on the exporter. */
+static int
+checker(void)
+{
+    int result = -1;
+    PyObject *objects[4] = {NULL, NULL, NULL, NULL};
+    objects[0] = PyBytes_FromStringAndSize("abc", 3);
+    objects[1] = new_ndarray(MB_ND_WRITABLE);
+    objects[2] = (PyObject *)PyObject_New(Allocating, &AllocatingType);
+    for (int i = 0; i < 3; i++) {
+        if (objects[i] == NULL) {
+            goto done;
+        }
+    }
+    objects[3] = PyMemoryView_FromObject(objects[1]);
+    if (objects[3] == NULL) {
+        goto done;
+    }
+    for (int i = 0; i < 4; i++) {
+        Py_ssize_t violations = MbCheck_Exporter(objects[i], NULL);
+        if (violations < 0) {
+            goto done;
+        }
+        if (violations > 0) {
+            PyErr_Format(PyExc_RuntimeError, "the checker blames exporter "
+                         "%d for %zd violation(s)", i, violations);
+            goto done;
+        }
+    }
+    result = 0;
+done:
+    for (int i = 0; i < 4; i++) {
+        Py_XDECREF(objects[i]);
+    }
+    return result;
+}
+
 /* --- The sweep ----------------------------------------------------------- */
 
 static const struct {
@@ -544,6 +638,7 @@ static const struct {
     {"the old protocol", old_protocol},
     {"the library's own errors", library_errors},
     {"layouts with suboffsets", indirect_layouts},
+    {"the conformance checker", checker},
 };
 
 #define COUNT (sizeof(scenarios) / sizeof(scenarios[0]))

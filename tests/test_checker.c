@@ -24,6 +24,8 @@ typedef enum {
     OBJ_ON_REFUSAL,
     BAD_RESULT,
     SHAPE_ON_0D,
+    RELEASE_DROPS_REFERENCE,
+    GRANT_WITH_ERROR,
 } Fault;
 
 /* A writable C-contiguous 3 x 4 array of doubles. */
@@ -96,10 +98,22 @@ array_getbuffer(PyObject *self, Py_buffer *view, int flags)
         view->strides = NULL;
     }
     view->internal = NULL;
+    if (f == GRANT_WITH_ERROR) {
+        PyErr_SetString(PyExc_ValueError, "left set");
+    }
     return 0;
 }
 
-static PyBufferProcs array_procs = {array_getbuffer, NULL};
+static void
+array_releasebuffer(PyObject *self, Py_buffer *view)
+{
+    (void)view;
+    if (((Array *)self)->fault == RELEASE_DROPS_REFERENCE) {
+        Py_DECREF(self);
+    }
+}
+
+static PyBufferProcs array_procs = {array_getbuffer, array_releasebuffer};
 
 static PyTypeObject ArrayType = {
     PyVarObject_HEAD_INIT(NULL, 0)
@@ -174,7 +188,8 @@ static const struct {
     {NO_OBJ, "granted, but view->obj is NULL"},
     {NO_REFERENCE, "granted, but the exporter's reference count did not "
                    "rise by one"},
-    {TWO_REFERENCES, "release does not give back the reference taken"},
+    {TWO_REFERENCES, "granted, but the exporter's reference count did not "
+                     "rise by one"},
     {SHAPE_WITHOUT_ND, "shape is set without PyBUF_ND"},
     {NO_STRIDES, "strides are NULL for PyBUF_STRIDES"},
     {SUBOFFSETS_WITHOUT_INDIRECT, "suboffsets are set without "
@@ -191,27 +206,49 @@ static const struct {
     {OBJ_ON_REFUSAL, "refused, but view->obj is set"},
     {BAD_RESULT, "a refused request does not return -1"},
     {SHAPE_ON_0D, "a 0-d view has shape, strides or suboffsets"},
+    {RELEASE_DROPS_REFERENCE, "release does not give back the reference "
+                              "taken"},
+    {GRANT_WITH_ERROR, "granted with an exception set"},
 };
 
 START_TEST(test_each_broken_exporter_is_caught)
 {
     for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
         PyObject *exporter = new_array(broken[i].fault);
-        /* Exporters that take too few or too many references change the
-           count: it starts high enough, and is set back by hand. */
-        Py_ssize_t refs = 1000;
-        Py_SET_REFCNT(exporter, refs);
+        /* Exporters that take too few or too many references, or give
+           back too many, leave the count as the checker found it: it
+           holds a reference of its own and puts the count back. */
         Py_INCREF(exporter);
         Py_ssize_t n = check(exporter, report, sizeof(report));
+        ck_assert_int_eq(Py_REFCNT(exporter), 1);
         ck_assert_msg(n > 0, "fault %zu not caught", i);
+        if (strstr(report, broken[i].violation) == NULL) {
+            fprintf(stderr, "%s", report);
+        }
         ck_assert_msg(strstr(report, broken[i].violation) != NULL,
-                      "fault %zu: no \"%s\" in\n%s", i, broken[i].violation,
-                      report);
+                      "fault %zu: no \"%s\" in the report", i,
+                      broken[i].violation);
         char count[64];
         snprintf(count, sizeof(count), "%zd violation%s in 28 requests\n",
                  n, n == 1 ? "" : "s");
         ck_assert_ptr_nonnull(strstr(report, count));
-        Py_SET_REFCNT(exporter, 1);
+        Py_DECREF(exporter);
+    }
+}
+END_TEST
+
+/* Exporters that do not take their reference, or that give back two,
+   with the caller holding the only reference: the checker's verdict, and
+   the object left as it was (the sanitizer build catches a use after
+   free). */
+START_TEST(test_reference_faults_with_a_single_reference)
+{
+    static const Fault faults[] = {NO_REFERENCE, RELEASE_DROPS_REFERENCE,
+                                   TWO_REFERENCES};
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        PyObject *exporter = new_array(faults[i]);
+        ck_assert_int_gt(MbCheck_Exporter(exporter, NULL), 0);
+        ck_assert_int_eq(Py_REFCNT(exporter), 1);
         Py_DECREF(exporter);
     }
 }
@@ -306,6 +343,7 @@ checker_suite(void)
     TCase *tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_a_correct_exporter_passes);
     tcase_add_test(tc, test_each_broken_exporter_is_caught);
+    tcase_add_test(tc, test_reference_faults_with_a_single_reference);
     tcase_add_test(tc, test_report_may_be_null);
     tc = mb_tcase(s, "built-in");
     tcase_add_test(tc, test_every_built_in_exporter_passes);
