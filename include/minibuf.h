@@ -89,7 +89,10 @@ typedef struct {
 PyAPI_FUNC(void) MbStats_Get(MbStats *stats);
 
 /* Make the n-th allocation request from now fail (n = 1: the next one), once.
-   n = 0 cancels a pending failure. */
+   n = 0 cancels a pending failure.  MINIBUF_FAIL_AT=N in the environment
+   does the same from a program's start (unless the program calls this
+   first), and Py_Finalize then writes to stderr whether that allocation
+   failed or how many were made. */
 PyAPI_FUNC(void) MbAlloc_FailAt(Py_ssize_t n);
 
 /* --- Tracking exports and objects -------------------------------------------

@@ -119,6 +119,10 @@ mb_count_object(Py_ssize_t delta)
 void *mb_cached_malloc(int kind, size_t size);
 void mb_cached_free(int kind, void *block);
 
+/* When MINIBUF_FAIL_AT is set: whether that allocation failed, or how
+   many were made (at Py_Finalize). */
+void mb_report_fail_at(FILE *out);
+
 /* Free the calling thread's cached blocks (at Py_Finalize). */
 void mb_flush_caches(void);
 
@@ -264,6 +268,17 @@ void mb_err_set(PyObject *type, const char *message, size_t length);
 /* CPython's answer to a NULL argument: SystemError "null argument to
    internal routine", unless an exception is already set, which is kept. */
 void mb_err_null_argument(void);
+
+/* --- UTF-8 (utf8.c) ---------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 with the reason and
+   the number of bytes the error covers, following CPython's decoder.
+   Assumption: n >= 1. */
+size_t mb_utf8_sequence(const unsigned char *s, size_t n,
+                        const char **reason, size_t *error_length);
+
+/* The code point of the valid UTF-8 sequence of `length` bytes at s. */
+long mb_utf8_code_point(const unsigned char *s, size_t length);
 
 /* The formatter behind PyErr_Format (strformat.c): a new PyMem_Malloc'd,
    NUL-terminated string, or NULL on failure with *length untouched. */

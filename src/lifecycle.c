@@ -5,7 +5,8 @@
  * calling thread's error indicator and frees the storage the poison setting
  * kept back and the thread's cached blocks; objects a program still holds
  * stay valid.  With MINIBUF_DEBUG_LEAKS set, it first reports the exports
- * and objects still held (MbDebug_Report).
+ * and objects still held (MbDebug_Report); with MINIBUF_FAIL_AT=N set,
+ * whether the N-th allocation failed or how many allocations were made.
  */
 #include "internal.h"
 
@@ -30,6 +31,7 @@ Py_FinalizeEx(void)
     if (getenv("MINIBUF_DEBUG_LEAKS") != NULL) {
         (void)MbDebug_Report(stderr);
     }
+    mb_report_fail_at(stderr);
     PyErr_Clear();
     mb_flush_quarantine();
     mb_flush_caches();

@@ -2,7 +2,8 @@
  *
  * Every PyMem_ and PyObject_ allocation goes through one counted path, so the
  * tests can see that nothing is left behind (MbStats_Get) and can make any
- * single allocation fail (MbAlloc_FailAt).  The counters are kept per thread
+ * single allocation fail (MbAlloc_FailAt, or MINIBUF_FAIL_AT=N in the
+ * environment for any program).  The counters are kept per thread
  * and summed when read: they are statistics, not synchronisation, and cost
  * no locked instruction on the hot paths.
  *
@@ -127,8 +128,11 @@ MbStats_Get(MbStats *stats)
 
 /* --- Fault injection ----------------------------------------------------- */
 
-static _Atomic int failure_armed;
+/* -1 until MINIBUF_FAIL_AT is read (at the first allocation, unless
+   MbAlloc_FailAt came first); then whether a failure is pending. */
+static _Atomic int failure_armed = -1;
 static _Atomic Py_ssize_t failure_countdown;
+static Py_ssize_t fail_at_setting;      /* MINIBUF_FAIL_AT, 0 if unset */
 
 void
 MbAlloc_FailAt(Py_ssize_t n)
@@ -137,13 +141,39 @@ MbAlloc_FailAt(Py_ssize_t n)
     atomic_store(&failure_armed, n > 0);
 }
 
+/* MINIBUF_FAIL_AT=N makes the N-th allocation request of the process
+   fail, as MbAlloc_FailAt(N) at its start would.  Called once, at the
+   first request. */
+static MB_COLD void
+read_fail_at_setting(void)
+{
+    const char *setting = getenv("MINIBUF_FAIL_AT");
+    char *end;
+    long long n = setting != NULL ? strtoll(setting, &end, 10) : 0;
+    if (setting == NULL || *end != '\0' || n <= 0) {
+        n = 0;
+    }
+    int unread = -1;
+    atomic_store(&failure_countdown, (Py_ssize_t)n);
+    if (atomic_compare_exchange_strong(&failure_armed, &unread, n > 0)) {
+        fail_at_setting = (Py_ssize_t)n;
+    }
+}
+
 /* Count one allocation request; 1 if it must fail on purpose. */
 static int
 request_fails(void)
 {
     mb_count(MB_ALLOCATIONS, 1);
-    if (!atomic_load_explicit(&failure_armed, memory_order_relaxed)) {
+    int armed = atomic_load_explicit(&failure_armed, memory_order_relaxed);
+    if (armed == 0) {
         return 0;
+    }
+    if (armed < 0) {
+        read_fail_at_setting();
+        if (atomic_load(&failure_armed) == 0) {
+            return 0;
+        }
     }
     if (atomic_fetch_sub(&failure_countdown, 1) != 1) {
         return 0;
@@ -151,6 +181,28 @@ request_fails(void)
     atomic_store(&failure_armed, 0);
     atomic_fetch_add(&injected_failures, 1);
     return 1;
+}
+
+void
+mb_report_fail_at(FILE *out)
+{
+    if (atomic_load(&failure_armed) < 0) {
+        read_fail_at_setting();         /* no allocation was made */
+    }
+    if (fail_at_setting == 0) {
+        return;
+    }
+    MbStats stats;
+    MbStats_Get(&stats);
+    if (stats.injected_failures > 0) {
+        fprintf(out, "minibuf: MINIBUF_FAIL_AT=%zd: that allocation failed "
+                "on purpose\n", fail_at_setting);
+    }
+    else {
+        fprintf(out, "minibuf: MINIBUF_FAIL_AT=%zd: not reached, %zd "
+                "allocations were made\n", fail_at_setting,
+                stats.allocations);
+    }
 }
 
 /* Blocks of at least this size ask for transparent huge pages. */

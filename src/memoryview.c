@@ -739,9 +739,13 @@ MbMemoryView_Slice(PyObject *obj, Py_ssize_t start, Py_ssize_t stop,
     }
     Py_buffer *view = &sliced->view;
     Py_ssize_t n = adjust_indices(view->shape[0], &start, &stop, step);
-    view->buf = (char *)view->buf + view->strides[0] * start;
+    /* In unsigned arithmetic: a step whose stride overflows (a slice of
+       one item, then) wraps around, as in CPython, instead of being
+       undefined. */
+    size_t stride = (size_t)view->strides[0];
+    view->buf = (char *)((uintptr_t)view->buf + stride * (size_t)start);
     view->shape[0] = n;
-    view->strides[0] *= step;
+    view->strides[0] = (Py_ssize_t)(stride * (size_t)step);
     init_len(view);
     init_flags(sliced);
     return (PyObject *)sliced;

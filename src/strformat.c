@@ -7,8 +7,10 @@
  * - numbers are padded by putting zeros or spaces in front of the digits
  *   and their sign ("%05d" of -42 is "00-42"); the width of %c, %p and %%
  *   is ignored; the '-' flag and %lx are unknown;
- * - the width and precision of %s count characters (UTF-8 sequences), not
- *   bytes, and "%.s" has no precision;
+ * - the precision of %s counts bytes, the width characters: the argument
+ *   is cut to `precision` bytes, then decoded as UTF-8 with invalid bytes
+ *   (an invalid sequence, or one the cut broke) replaced by U+FFFD, then
+ *   padded to `width` characters; "%.s" has no precision;
  * - %c takes a code point and writes it in UTF-8;
  * - %p always starts with "0x";
  * - an unknown conversion stops the formatting: the rest of the format is
@@ -57,31 +59,6 @@ writer_pad(Writer *w, long count)
     for (; count > 0; count--) {
         writer_append(w, " ", 1);
     }
-}
-
-/* Byte length of the first `precision` UTF-8 characters of s (all of s
-   when precision < 0). */
-static size_t
-utf8_prefix(const char *s, long precision)
-{
-    size_t i = 0;
-    for (; s[i] != '\0' && precision != 0; precision--) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80) {
-            i++;
-        }
-    }
-    return i;
-}
-
-static size_t
-utf8_count(const char *s, size_t bytes)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < bytes; i++) {
-        count += (s[i] & 0xC0) != 0x80;
-    }
-    return count;
 }
 
 /* Writes code point c in UTF-8 into out; returns the length, 0 if c is out
@@ -206,15 +183,43 @@ write_integer_arg(Writer *w, const Spec *spec, char length_mod,
     write_integer(w, spec, negative, uvalue, conversion == 'x' ? 16 : 10);
 }
 
+/* The first n bytes of s decoded as UTF-8 with the "replace" error
+   handler: each valid sequence as it is, each invalid one as U+FFFD.
+   Writes them to w unless w is NULL; returns the number of characters. */
+static long
+write_decoded(Writer *w, const unsigned char *s, size_t n)
+{
+    static const char replacement[] = "\xEF\xBF\xBD";
+    long characters = 0;
+    for (size_t i = 0; i < n; characters++) {
+        const char *reason;
+        size_t error_length = 0;
+        size_t length = mb_utf8_sequence(s + i, n - i, &reason,
+                                         &error_length);
+        if (w != NULL) {
+            if (length > 0) {
+                writer_append(w, (const char *)s + i, length);
+            }
+            else {
+                writer_append(w, replacement, 3);
+            }
+        }
+        i += length > 0 ? length : error_length;
+    }
+    return characters;
+}
+
 static void
 write_string(Writer *w, const Spec *spec, const char *s)
 {
     if (s == NULL) {
         s = "(null)";
     }
-    size_t bytes = utf8_prefix(s, spec->precision);
-    writer_pad(w, spec->width - (long)utf8_count(s, bytes));
-    writer_append(w, s, bytes);
+    size_t bytes = spec->precision >= 0
+                   ? strnlen(s, (size_t)spec->precision) : strlen(s);
+    const unsigned char *u = (const unsigned char *)s;
+    writer_pad(w, spec->width - write_decoded(NULL, u, bytes));
+    (void)write_decoded(w, u, bytes);
 }
 
 static void

@@ -51,6 +51,12 @@
    stores, where the items allow it. */
 #define STREAM_BYTES ((Py_ssize_t)4 << 20)
 
+/* k * stride in unsigned arithmetic, wrapping around: multiples of the
+   strides are computed before it is known that they will be used (for a
+   row of fewer than four items, the unrolled steps never are), and
+   hostile strides must not make computing them undefined. */
+#define TIMES(k, stride) ((Py_ssize_t)((size_t)(k) * (size_t)(stride)))
+
 /* A loop nest after simplification: extents and the strides of both sides,
    innermost last. */
 typedef struct {
@@ -81,8 +87,8 @@ simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
         }
         int k = nest->ndim;
         if (k > 0
-            && nest->dst_strides[k - 1] == dst->strides[i] * n
-            && nest->src_strides[k - 1] == src->strides[i] * n) {
+            && nest->dst_strides[k - 1] == TIMES(dst->strides[i], n)
+            && nest->src_strides[k - 1] == TIMES(src->strides[i], n)) {
             nest->shape[k - 1] *= n;
             nest->dst_strides[k - 1] = dst->strides[i];
             nest->src_strides[k - 1] = src->strides[i];
@@ -103,14 +109,16 @@ simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
 #define COPY_ROW(SIZE)                                                  \
     do {                                                                \
         Py_ssize_t i = 0;                                               \
-        Py_ssize_t ss2 = 2 * ss, ss3 = 3 * ss, ds2 = 2 * ds, ds3 = 3 * ds; \
+        Py_ssize_t ss2 = TIMES(2, ss), ss3 = TIMES(3, ss);              \
+        Py_ssize_t ss4 = TIMES(4, ss), ds2 = TIMES(2, ds);              \
+        Py_ssize_t ds3 = TIMES(3, ds), ds4 = TIMES(4, ds);              \
         for (; i + 4 <= n; i += 4) {                                    \
             memcpy(d, s, SIZE);                                         \
             memcpy(d + ds, s + ss, SIZE);                               \
             memcpy(d + ds2, s + ss2, SIZE);                             \
             memcpy(d + ds3, s + ss3, SIZE);                             \
-            d += 4 * ds;                                                \
-            s += 4 * ss;                                                \
+            d += ds4;                                                   \
+            s += ss4;                                                   \
         }                                                               \
         for (; i < n; i++, d += ds, s += ss) {                          \
             memcpy(d, s, SIZE);                                         \
@@ -424,8 +432,8 @@ copy_nest(char *d, const char *s, const LoopNest *nest, int p, int q)
             if (++index[k] < nest->shape[k]) {
                 break;
             }
-            d -= nest->dst_strides[k] * nest->shape[k];
-            s -= nest->src_strides[k] * nest->shape[k];
+            d -= TIMES(nest->dst_strides[k], nest->shape[k]);
+            s -= TIMES(nest->src_strides[k], nest->shape[k]);
             index[k] = 0;
         }
         if (k < 0) {

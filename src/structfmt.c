@@ -62,64 +62,6 @@ static const CodeInfo codes[128] = {
 
 /* --- Checking the text --------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 with the reason and
-   the number of bytes the error covers, following CPython's decoder. */
-static size_t
-utf8_sequence(const unsigned char *s, size_t n, const char **reason,
-              size_t *error_length)
-{
-    unsigned char c = s[0];
-    size_t need;
-    unsigned char low = 0x80, high = 0xBF;   /* range of the 2nd byte */
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2;
-    }
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        low = c == 0xE0 ? 0xA0 : 0x80;
-        high = c == 0xED ? 0x9F : 0xBF;
-    }
-    else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        low = c == 0xF0 ? 0x90 : 0x80;
-        high = c == 0xF4 ? 0x8F : 0xBF;
-    }
-    else {
-        *reason = "invalid start byte";
-        *error_length = 1;
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        if (i >= n) {
-            *reason = "unexpected end of data";
-            *error_length = i;
-            return 0;
-        }
-        unsigned char lo = i == 1 ? low : 0x80, hi = i == 1 ? high : 0xBF;
-        if (s[i] < lo || s[i] > hi) {
-            *reason = "invalid continuation byte";
-            *error_length = i;
-            return 0;
-        }
-    }
-    return need;
-}
-
-/* The code point of the valid UTF-8 sequence of `length` bytes at s. */
-static long
-utf8_code_point(const unsigned char *s, size_t length)
-{
-    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-    long c = s[0] & lead_mask[length];
-    for (size_t i = 1; i < length; i++) {
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    return c;
-}
-
 /* Raises what CPython raises when format, as bytes, is not valid UTF-8 or
    not ASCII; 0 if it is ASCII. */
 static int
@@ -141,7 +83,8 @@ check_ascii(const char *format)
     while (i < n) {
         const char *reason = NULL;
         size_t error_length = 0;
-        size_t length = utf8_sequence(s + i, n - i, &reason, &error_length);
+        size_t length = mb_utf8_sequence(s + i, n - i, &reason,
+                                         &error_length);
         if (length == 0) {
             if (error_length == 1) {
                 PyErr_Format(PyExc_UnicodeDecodeError,
@@ -161,7 +104,7 @@ check_ascii(const char *format)
             /* The first run of non-ASCII characters is the one reported. */
             if (bad_start < 0) {
                 bad_start = character;
-                first_bad = utf8_code_point(s + i, length);
+                first_bad = mb_utf8_code_point(s + i, length);
             }
             if (bad_end < 0 || bad_end == character) {
                 bad_end = character + 1;
@@ -298,8 +241,10 @@ MbFormat_Start(MbFormatParser *parser, const char *format)
 int
 MbFormat_Next(MbFormatParser *parser, MbFormatCode *code)
 {
-    char c;
-    Py_ssize_t count, unit, alignment, padding;
+    /* Set by scan_code when it returns 1; initialised for compilers that
+       cannot see it (gcc -O1). */
+    char c = 0;
+    Py_ssize_t count = 0, unit = 0, alignment = 1, padding = 0;
     int r = scan_code(&parser->next, parser->byteorder == '@', &c, &count,
                       &unit, &alignment);
     if (r <= 0) {
@@ -325,8 +270,8 @@ Py_ssize_t
 PyBuffer_SizeFromFormat(const char *format)
 {
     MbFormatParser parser;
-    char c;
-    Py_ssize_t count, unit, alignment, padding;
+    char c = 0;
+    Py_ssize_t count = 0, unit = 0, alignment = 1, padding = 0;
     int r;
     if (MbFormat_Start(&parser, format) < 0) {
         return -1;

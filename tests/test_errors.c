@@ -106,11 +106,19 @@ START_TEST(test_format_padding_quirks)
 }
 END_TEST
 
-START_TEST(test_format_precision_counts_characters)
+START_TEST(test_format_precision_counts_bytes)
 {
-    /* "é" is two bytes in UTF-8 but one character. */
+    /* As in CPython 3.11: the precision cuts bytes, then the bytes are
+       decoded with invalid ones replaced by U+FFFD, and the width counts
+       characters ("é" is two bytes, one character). */
     PyErr_Format(PyExc_ValueError, "'%.2s'", "\xc3\xa9t\xc3\xa9");
-    assert_error(PyExc_ValueError, "'\xc3\xa9t'");
+    assert_error(PyExc_ValueError, "'\xc3\xa9'");
+    PyErr_Format(PyExc_ValueError, "'%.2s'", "h\xc3\xa9llo");
+    assert_error(PyExc_ValueError, "'h\xef\xbf\xbd'");
+    PyErr_Format(PyExc_ValueError, "'%5s'", "a\xe2\x82");
+    assert_error(PyExc_ValueError, "'   a\xef\xbf\xbd'");
+    PyErr_Format(PyExc_ValueError, "'%s'", "\xff\xfe" "ab");
+    assert_error(PyExc_ValueError, "'\xef\xbf\xbd\xef\xbf\xbd" "ab'");
     PyErr_Format(PyExc_ValueError, "%c", 0xe9);
     assert_error(PyExc_ValueError, "\xc3\xa9");
 }
@@ -429,7 +437,7 @@ errors_suite(void)
     tc = mb_tcase(s, "format");
     tcase_add_test(tc, test_format_conversions);
     tcase_add_test(tc, test_format_padding_quirks);
-    tcase_add_test(tc, test_format_precision_counts_characters);
+    tcase_add_test(tc, test_format_precision_counts_bytes);
     tcase_add_test(tc, test_format_pointer_and_null_string);
     tcase_add_test(tc, test_format_bad_character_code_is_overflow);
     tcase_add_test(tc, test_format_unknown_conversion_copies_the_rest);

@@ -302,6 +302,20 @@ START_TEST(test_extreme_indices_and_steps)
     ck_assert_int_eq(c, 'h');
     ck_assert_ptr_null(MbMemoryView_Slice(mv, 0, 1, 0));
     assert_error(PyExc_ValueError, "slice step cannot be zero");
+    /* On 8-byte items the stride of a step of BIG overflows: it wraps, as
+       in CPython, and the one item is still read. */
+    static const char *const cast_to = "q";
+    PyObject *q = MbMemoryView_Cast(mv, cast_to, NULL, 0);
+    ck_assert_ptr_nonnull(q);
+    PyObject *wide = MbMemoryView_Slice(q, 0, BIG, BIG);
+    ck_assert_ptr_nonnull(wide);
+    ck_assert_int_eq(MbMemoryView_Length(wide), 1);
+    long long item;
+    index[0] = 0;
+    ck_assert_int_eq(MbMemoryView_GetItem(wide, index, 1, &item), 0);
+    ck_assert_int_eq(memcmp(&item, "abcdefgh", 8), 0);
+    Py_DECREF(wide);
+    Py_DECREF(q);
     Py_DECREF(back);
     Py_DECREF(one);
     Py_DECREF(mv);

@@ -24,7 +24,9 @@ check_one(const char *what, PyObject *exporter)
 {
     printf("== %s\n", what);
     if (exporter == NULL) {
-        printf("cannot be made: %s\n", take_exception());
+        printf("cannot be made: %s\n", PyErr_Occurred()
+               ? take_exception()
+               : "NULL returned without an exception set");
         return 1;
     }
     Py_ssize_t n = MbCheck_Exporter(exporter, stdout);

@@ -247,7 +247,20 @@ parse_exporter(const char *command, int argc, char **argv, int *next,
 static Py_ssize_t
 memory_needed(const ExporterSpec *spec, Py_ssize_t itemsize)
 {
-    Py_ssize_t high = spec->offset + itemsize, strides[PyBUF_MAX_NDIM];
+    Py_ssize_t high, strides[PyBUF_MAX_NDIM];
+    if (__builtin_add_overflow(spec->offset, itemsize, &high)
+        || high > MEMORY_LIMIT) {
+        return -1;
+    }
+    /* A negative offset or extent is MbNdArray_New's to refuse. */
+    if (high < 0) {
+        high = 0;
+    }
+    for (int i = 0; i < spec->ndim; i++) {
+        if (spec->shape[i] <= 0) {
+            return high;
+        }
+    }
     if (spec->nstrides > 0) {
         memcpy(strides, spec->strides, sizeof(Py_ssize_t) * spec->ndim);
     }
@@ -256,11 +269,6 @@ memory_needed(const ExporterSpec *spec, Py_ssize_t itemsize)
                                        strides, (int)itemsize,
                                        spec->flags & MB_ND_FORTRAN ? 'F'
                                                                    : 'C');
-    }
-    for (int i = 0; i < spec->ndim; i++) {
-        if (spec->shape[i] == 0) {
-            return spec->offset + itemsize;
-        }
     }
     for (int i = 0; i < spec->ndim; i++) {
         Py_ssize_t span;

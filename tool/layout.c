@@ -9,6 +9,8 @@
  * N starts and "ptr" for the rest of it).  --svg FILE draws the same
  * map as an SVG image.
  */
+#include <errno.h>
+
 #include "tool.h"
 
 static const char usage[] =
@@ -85,11 +87,15 @@ cells_per_line(const Py_buffer *view)
         return row >= 1 && row <= 16 ? row : 8;
     }
     for (int i = 0; i < view->ndim; i++) {
-        Py_ssize_t s = view->strides[i] < 0 ? -view->strides[i]
-                                            : view->strides[i];
-        if (s > 0 && s % view->itemsize == 0 && s / view->itemsize <= 16
-            && s / view->itemsize > best && view->shape[i] > 1) {
-            best = s / view->itemsize;
+        if (view->shape[i] <= 1) {
+            continue;
+        }
+        size_t s = view->strides[i] < 0 ? 0 - (size_t)view->strides[i]
+                                        : (size_t)view->strides[i];
+        size_t size = (size_t)view->itemsize;
+        if (s > 0 && s % size == 0 && s / size <= 16
+            && (Py_ssize_t)(s / size) > best) {
+            best = (Py_ssize_t)(s / size);
         }
     }
     return best > 0 ? best : 8;
@@ -112,13 +118,14 @@ position(const Map *map, Py_ssize_t c, Py_ssize_t *line, Py_ssize_t *column)
     }
 }
 
+/* Write the map to path as SVG, or fail with the reason it cannot be
+   written. */
 static void
 write_svg(const char *path, const Map *map, const char *title)
 {
     FILE *f = fopen(path, "w");
     if (f == NULL) {
-        printf("cannot write %s\n", path);
-        exit(1);
+        fail("cannot write %s: %s", path, strerror(errno));
     }
     const int cell = 64, height = 28, margin = 56;
     Py_ssize_t lines, column;
@@ -155,7 +162,10 @@ write_svg(const char *path, const Map *map, const char *title)
                 "</text>\n", x + cell / 2, y + 18, label);
     }
     fprintf(f, "</svg>\n");
-    fclose(f);
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        fail("cannot write %s: %s", path, strerror(errno));
+    }
 }
 
 int

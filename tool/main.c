@@ -38,24 +38,21 @@ static const struct {
 int
 main(int argc, char **argv)
 {
+    Py_Initialize();
     if (argc < 2) {
         usage_error(NULL, "a command is needed");
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, stdout);
-        return 0;
+        finish(0);
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("minibuf %s\n", MbVersion_String());
-        return 0;
+        finish(0);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            Py_Initialize();
-            int status = commands[i].run(argc - 2, argv + 2);
-            fflush(stdout);
-            Py_Finalize();
-            return status;
+            finish(commands[i].run(argc - 2, argv + 2));
         }
     }
     usage_error(NULL, "unknown command '%s'", argv[1]);

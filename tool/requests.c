@@ -43,7 +43,7 @@ exporter_or_exit(const ExporterSpec *spec, const char **memory)
     PyObject *exporter = make_exporter(spec, memory);
     if (exporter == NULL) {
         printf("the exporter cannot be made: %s\n", take_exception());
-        exit(1);
+        finish(EXIT_NO);
     }
     return exporter;
 }

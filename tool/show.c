@@ -59,14 +59,51 @@ show_view(FILE *out, const Py_buffer *view, PyObject *exporter,
             PyBuffer_IsContiguous(view, 'F') ? "yes" : "no");
 }
 
+void
+finish(int status)
+{
+    fflush(stdout);
+    Py_Finalize();
+    exit(status);
+}
+
+void
+fail(const char *format, ...)
+{
+    va_list args;
+    fflush(stdout);
+    va_start(args, format);
+    fprintf(stderr, "minibuf: ");
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\n");
+    va_end(args);
+    finish(EXIT_FAILED);
+}
+
 const char *
 take_exception(void)
 {
     static char text[300];
+    if (!PyErr_Occurred()) {
+        return "no exception set";
+    }
+    if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+        PyErr_Clear();
+        fail("out of memory (MemoryError)");
+    }
     snprintf(text, sizeof(text), "%s: %s", MbErr_TypeName(),
              MbErr_Message());
     PyErr_Clear();
     return text;
+}
+
+PyObject *
+need(PyObject *obj)
+{
+    if (obj == NULL) {
+        fail("%s", take_exception());
+    }
+    return obj;
 }
 
 void
@@ -80,7 +117,7 @@ usage_error(const char *command, const char *format, ...)
     fprintf(stderr, " (try 'minibuf %s%s--help')\n", command ? command : "",
             command ? " " : "");
     va_end(args);
-    exit(2);
+    finish(EXIT_USAGE);
 }
 
 int

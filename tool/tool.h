@@ -2,7 +2,11 @@
  *
  * Every command writes only computed values and never an address, so its
  * output is the same from run to run and can be compared with a file
- * (tests/tool/).  Bad arguments print one line and exit with status 2.
+ * (tests/tool/).  Exit statuses: 0 done; 1 the answer is "no" (an exporter
+ * breaks the protocol, a layout or format cannot be made); 2 bad
+ * arguments, with one line on stderr; 3 the command could not finish (the
+ * library ran out of memory, an output could not be written), with one
+ * line on stderr.  Every exit goes through Py_Finalize.
  */
 #ifndef MB_TOOL_H
 #define MB_TOOL_H
@@ -52,8 +56,24 @@ int parse_request(const char *text, int *flags);
 void show_view(FILE *out, const Py_buffer *view, PyObject *exporter,
                const char *memory);
 
-/* "Type: message" of the current exception, which is cleared. */
+#define EXIT_NO 1
+#define EXIT_USAGE 2
+#define EXIT_FAILED 3
+
+/* "Type: message" of the current exception, which is cleared ("no
+   exception set" when there is none).  A MemoryError is not an answer to
+   show: the command cannot finish (fail). */
 const char *take_exception(void);
+
+/* obj, or, when it is NULL, fail with the exception's text. */
+PyObject *need(PyObject *obj);
+
+/* Flush the output, finalize the library and exit with status. */
+void finish(int status) __attribute__((noreturn));
+
+/* "minibuf: message" on stderr; exits with status 3 (EXIT_FAILED). */
+void fail(const char *format, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 /* "minibuf COMMAND: message" and a hint on stderr; exits with status 2. */
 void usage_error(const char *command, const char *format, ...)

@@ -29,6 +29,11 @@ section(int number, const char *title)
     putchar('\n');
 }
 
+/* The tour's calls succeed unless the library runs out of memory, which
+ * ends the tour (need(), take_exception()): a failure is never shown as a
+ * result.
+ */
+
 /* Make a request and say what came of it in one line. */
 static int
 ask(PyObject *exporter, int flags, Py_buffer *view)
@@ -88,12 +93,7 @@ ndarray(int ndim, const Py_ssize_t *shape, const Py_ssize_t *strides,
     }
     MbNdArraySpec spec = {&memory, sizeof(memory), format, ndim, shape,
                           strides ? ndim : 0, strides, 0, flags};
-    PyObject *array = MbNdArray_New(&spec);
-    if (array == NULL) {
-        printf("cannot make the array: %s\n", take_exception());
-        exit(1);
-    }
-    return array;
+    return need(MbNdArray_New(&spec));
 }
 
 static void
@@ -102,10 +102,13 @@ exporter_and_consumer(void)
     section(1, "An exporter and a consumer");
     printf("An exporter owns memory; a consumer asks it for a Py_buffer, a\n"
            "description of that memory, and gives it back when done.\n\n");
-    PyObject *b = PyBytes_FromString("minibuf");
+    PyObject *b = need(PyBytes_FromString("minibuf"));
     Py_ssize_t before = Py_REFCNT(b);
     Py_buffer view;
     int result = PyObject_GetBuffer(b, &view, PyBUF_SIMPLE);
+    if (result < 0) {
+        fail("%s", take_exception());
+    }
     printf("b = bytes b'minibuf'\n");
     printf("PyObject_GetBuffer(b, &view, PyBUF_SIMPLE) -> %d\n", result);
     printf("  view.buf is the bytes' own storage: %s\n",
@@ -128,8 +131,8 @@ requests(void)
     section(2, "Requests, one flag at a time");
     printf("The flags say what the consumer can handle; the exporter fills\n"
            "only those fields, or refuses with BufferError.\n\n");
-    PyObject *b = PyBytes_FromString("minibuf");
-    PyObject *a = PyByteArray_FromStringAndSize("minibuf", 7);
+    PyObject *b = need(PyBytes_FromString("minibuf"));
+    PyObject *a = need(PyByteArray_FromStringAndSize("minibuf", 7));
     printf("bytes b'minibuf':\n");
     ask_and_release(b, PyBUF_SIMPLE);
     ask_and_release(b, PyBUF_WRITABLE);
@@ -162,14 +165,15 @@ requests(void)
     ask_and_release(p, PyBUF_STRIDES);
     ask_and_release(p, PyBUF_INDIRECT);
     Py_buffer view;
-    if (PyObject_GetBuffer(p, &view, PyBUF_FULL_RO) == 0) {
-        Py_ssize_t index[2] = {2, 3};
-        int value;
-        memcpy(&value, PyBuffer_GetPointer(&view, index), sizeof(value));
-        printf("  PyBuffer_GetPointer follows the suboffsets: item (2, 3) "
-               "holds %d\n", value);
-        PyBuffer_Release(&view);
+    if (PyObject_GetBuffer(p, &view, PyBUF_FULL_RO) < 0) {
+        fail("%s", take_exception());
     }
+    Py_ssize_t index[2] = {2, 3};
+    int value;
+    memcpy(&value, PyBuffer_GetPointer(&view, index), sizeof(value));
+    printf("  PyBuffer_GetPointer follows the suboffsets: item (2, 3) "
+           "holds %d\n", value);
+    PyBuffer_Release(&view);
     Py_DECREF(p);
     Py_DECREF(s);
     Py_DECREF(f);
@@ -191,12 +195,12 @@ managed_buffer(void)
     printf("A memoryview does not ask the exporter again for each view: it\n"
            "asks once, keeps the answer in a managed buffer, and every\n"
            "slice or cast of it shares that one export.\n\n");
-    PyObject *a = PyByteArray_FromStringAndSize("0123456789", 10);
+    PyObject *a = need(PyByteArray_FromStringAndSize("0123456789", 10));
     printf("a = bytearray b'0123456789': exports %zd\n", exports_of(a));
-    PyObject *m = PyMemoryView_FromObject(a);
+    PyObject *m = need(PyMemoryView_FromObject(a));
     printf("m = memoryview(a): exports %zd\n", exports_of(a));
-    PyObject *s = MbMemoryView_Slice(m, 2, 8, 2);
-    PyObject *bytes = MbMemoryView_ToBytes(s, 'C');
+    PyObject *s = need(MbMemoryView_Slice(m, 2, 8, 2));
+    PyObject *bytes = need(MbMemoryView_ToBytes(s, 'C'));
     printf("s = m[2:8:2], which holds b'%s': exports still %zd\n",
            PyBytes_AS_STRING(bytes), exports_of(a));
     Py_DECREF(bytes);
@@ -214,18 +218,21 @@ export_lock(void)
     section(4, "The export lock of bytearray");
     printf("While a buffer of a bytearray is exported its storage must not\n"
            "move, so it refuses to change size.\n\n");
-    PyObject *a = PyByteArray_FromStringAndSize("minibuf", 7);
+    PyObject *a = need(PyByteArray_FromStringAndSize("minibuf", 7));
     Py_buffer view;
     if (PyObject_GetBuffer(a, &view, PyBUF_SIMPLE) < 0) {
-        printf("%s\n", take_exception());
-        return;
+        fail("%s", take_exception());
     }
     printf("with a view exported, PyByteArray_Resize(a, 100) -> %d\n",
            PyByteArray_Resize(a, 100));
     printf("  %s\n", take_exception());
     PyBuffer_Release(&view);
+    int result = PyByteArray_Resize(a, 100);
+    if (result < 0) {
+        fail("%s", take_exception());
+    }
     printf("after PyBuffer_Release, PyByteArray_Resize(a, 100) -> %d\n",
-           PyByteArray_Resize(a, 100));
+           result);
     Py_DECREF(a);
 }
 
@@ -237,15 +244,21 @@ old_protocol(void)
     printf("PyObject_AsReadBuffer and its siblings get a buffer, release it,\n"
            "and only then return the pointer: nothing holds the export\n"
            "while the caller uses it.\n\n");
-    PyObject *a = PyByteArray_FromStringAndSize("minibuf", 7);
+    PyObject *a = need(PyByteArray_FromStringAndSize("minibuf", 7));
     const void *p;
     Py_ssize_t len;
     int result = PyObject_AsReadBuffer(a, &p, &len);
+    if (result < 0) {
+        fail("%s", take_exception());
+    }
     printf("PyObject_AsReadBuffer(a, &p, &len) -> %d, len %zd\n", result,
            len);
     printf("  p is a's storage: %s; exports held now: %zd\n",
            p == PyByteArray_AS_STRING(a) ? "yes" : "no", exports_of(a));
     result = PyByteArray_Resize(a, 4096);
+    if (result < 0) {
+        fail("%s", take_exception());
+    }
     printf("so PyByteArray_Resize(a, 4096) is allowed -> %d, and the "
            "storage %s\n", result,
            p == PyByteArray_AS_STRING(a) ? "stayed" : "moved");
@@ -277,8 +290,7 @@ strided_copy(void)
     PyObject *s = ndarray(2, shape, strides, "B", MB_ND_WRITABLE);
     Py_buffer view;
     if (PyObject_GetBuffer(s, &view, PyBUF_FULL) < 0) {
-        printf("%s\n", take_exception());
-        return;
+        fail("%s", take_exception());
     }
     unsigned char out[6];
     printf("every other byte of rows of 6: shape (3, 2), strides (6, 2), "
@@ -295,13 +307,14 @@ strided_copy(void)
     printf("  the bytes between stay as they were: memory[1] is %d\n",
            ((unsigned char *)view.buf)[1]);
     PyObject *f = ndarray(2, shape, NULL, "B", MB_ND_WRITABLE | MB_ND_FORTRAN);
-    int copied = PyObject_CopyData(f, s);
     Py_buffer fview;
-    if (copied == 0 && PyObject_GetBuffer(f, &fview, PyBUF_FULL_RO) == 0) {
-        print_bytes("  PyObject_CopyData into a Fortran-order array, whose "
-                    "memory then holds:", fview.buf, 6);
-        PyBuffer_Release(&fview);
+    if (PyObject_CopyData(f, s) < 0
+        || PyObject_GetBuffer(f, &fview, PyBUF_FULL_RO) < 0) {
+        fail("%s", take_exception());
     }
+    print_bytes("  PyObject_CopyData into a Fortran-order array, whose "
+                "memory then holds:", fview.buf, 6);
+    PyBuffer_Release(&fview);
     PyBuffer_Release(&view);
     Py_DECREF(f);
     Py_DECREF(s);

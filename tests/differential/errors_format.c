@@ -27,6 +27,12 @@ main(void)
     SHOW("%5s|%05s|%.2s|%5.1s|%3.5s|%.s|%.0s|", "ab", "ab", "abc", "abc",
          "abcdefgh", "ab", "ab");
     SHOW("%.100s", "a string shorter than its precision");
+    /* The precision counts bytes, the width characters; bytes that are not
+       UTF-8 (or a sequence the precision cuts) become U+FFFD. */
+    SHOW("%.2s|%.3s|%.4s|%5.2s", "h\xc3\xa9llo", "h\xc3\xa9llo",
+         "\xe2\x82\xac\xe2\x82\xac", "h\xc3\xa9llo");
+    SHOW("%s|%5s|%.3s|%s", "\xff\xfe" "ab", "a\xe2\x82", "\xff\xfe" "ab",
+         "\xed\xa0\x80|\xf4\x90\x80\x80|\xc0\xaf");
     SHOW("%5c|%5%|%c", 'A', 0xe9);
     SHOW("%-5d|%d", 1, 2);
     SHOW("before %lx after %d", 1UL, 2);

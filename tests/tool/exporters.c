@@ -1,13 +1,17 @@
 /* Exporters in a shared object, for 'minibuf check LIBRARY:SYMBOL': one
- * that conforms and one that breaks the protocol (it grants
- * PyBUF_WRITABLE but says readonly, and gives a format to requests
- * without PyBUF_FORMAT). */
+ * that conforms, one that breaks the protocol (it grants PyBUF_WRITABLE
+ * but says readonly, and gives a format to requests without
+ * PyBUF_FORMAT), one that takes no reference for the views it grants (the
+ * checker must report it, not be crashed by it), and a maker that returns
+ * NULL without an exception. */
 #include <Python.h>
+
+typedef enum { CONFORMING, BROKEN, UNREFERENCED } Kind;
 
 typedef struct {
     PyObject_HEAD
     char data[16];
-    int broken;
+    Kind kind;
 } Block;
 
 static int
@@ -18,9 +22,12 @@ block_getbuffer(PyObject *self, Py_buffer *view, int flags)
                           flags) < 0) {
         return -1;
     }
-    if (b->broken) {
+    if (b->kind == BROKEN) {
         view->readonly = 1;
         view->format = (char *)"B";
+    }
+    if (b->kind == UNREFERENCED) {
+        Py_DECREF(self);
     }
     return 0;
 }
@@ -35,27 +42,41 @@ static PyTypeObject BlockType = {
 };
 
 static PyObject *
-new_block(int broken)
+new_block(Kind kind)
 {
     Block *b = PyObject_New(Block, &BlockType);
     if (b != NULL) {
         memset(b->data, 0, sizeof(b->data));
-        b->broken = broken;
+        b->kind = kind;
     }
     return (PyObject *)b;
 }
 
 PyObject *make_block(void);
 PyObject *make_broken_block(void);
+PyObject *make_unreferenced_block(void);
+PyObject *make_nothing(void);
 
 PyObject *
 make_block(void)
 {
-    return new_block(0);
+    return new_block(CONFORMING);
+}
+
+PyObject *
+make_unreferenced_block(void)
+{
+    return new_block(UNREFERENCED);
+}
+
+PyObject *
+make_nothing(void)
+{
+    return NULL;
 }
 
 PyObject *
 make_broken_block(void)
 {
-    return new_block(1);
+    return new_block(BROKEN);
 }

@@ -1,0 +1,1 @@
+check @EXPORTERS@:make_unreferenced_block

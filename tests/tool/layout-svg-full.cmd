@@ -1,0 +1,1 @@
+layout --shape 2 --svg /dev/full
