@@ -229,7 +229,13 @@ PyByteArray_Concat(PyObject *a, PyObject *b)
         PyBuffer_Release(&va);
         goto cannot_concat;
     }
-    if (va.len > PY_SSIZE_T_MAX - vb.len) {
+    if (va.len < 0 || vb.len < 0) {
+        /* CPython adds the lengths first: a negative sum gets this error,
+           a positive one a memcpy of a negative size. */
+        PyErr_SetString(PyExc_SystemError, "Negative size passed to "
+                        "PyByteArray_FromStringAndSize");
+    }
+    else if (va.len > PY_SSIZE_T_MAX - vb.len) {
         PyErr_NoMemory();
     }
     else {

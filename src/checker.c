@@ -124,7 +124,7 @@ extent(const Py_buffer *view, uintptr_t *low, uintptr_t *high)
             return 0;
         }
         uintptr_t span = (uintptr_t)strides[i]
-                         * (uintptr_t)(view->shape[i] - 1);
+                         * ((uintptr_t)view->shape[i] - 1);
         if (strides[i] < 0) {
             lo += span;
         }

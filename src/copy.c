@@ -246,6 +246,15 @@ copy_elementwise(const Py_buffer *dest, const Py_buffer *src)
         || mb_layout_of_view(&from, src, "PyObject_CopyData") < 0) {
         return -1;
     }
+    /* As in the other copies: the item count the copy walks must be the
+       one len describes (an exporter that says otherwise would have the
+       copy walk items that are not there). */
+    if (to.nitems * to.itemsize != dest->len
+        || from.nitems * from.itemsize != src->len) {
+        PyErr_SetString(PyExc_ValueError, "PyObject_CopyData: view->len "
+                        "does not match its shape and itemsize");
+        return -1;
+    }
     if (same_structure(&to, &from) && mb_layout_copy(&to, &from) == 0) {
         return 0;
     }

@@ -189,15 +189,18 @@ init_flags(PyMemoryViewObject *mv)
     mv->flags = flags;
 }
 
-/* len = product(shape) * itemsize. */
+/* len = product(shape) * itemsize, in unsigned arithmetic: a partial
+   product may overflow before an extent of 0 (the total was checked to
+   fit when the view was described, and modular arithmetic gets it
+   exactly). */
 static void
 init_len(Py_buffer *view)
 {
-    Py_ssize_t len = view->itemsize;
+    size_t len = (size_t)view->itemsize;
     for (int i = 0; i < view->ndim; i++) {
-        len *= view->shape[i];
+        len *= (size_t)view->shape[i];
     }
-    view->len = len;
+    view->len = (Py_ssize_t)len;
 }
 
 /* Register a new view of mbuf described by src (the master when NULL),

@@ -177,6 +177,24 @@ START_TEST(test_concat)
     ck_assert_ptr_null(PyByteArray_Concat(a, b));
     assert_error(PyExc_MemoryError, "");
     ck_assert_int_eq(exports(b), 0);
+    /* An exporter with a negative len: CPython adds the lengths and
+       copies a negative size when the sum is positive. */
+    Py_buffer info;
+    Py_ssize_t two = 2;
+    memset(&info, 0, sizeof(info));
+    info.buf = (char *)"xyz";
+    info.len = -2;
+    info.itemsize = 1;
+    info.readonly = 1;
+    info.ndim = 1;
+    info.shape = &two;
+    PyObject *negative = PyMemoryView_FromBuffer(&info);
+    ck_assert_ptr_nonnull(negative);
+    ck_assert_ptr_null(PyByteArray_Concat(negative, b));
+    assert_error(PyExc_SystemError,
+                 "Negative size passed to PyByteArray_FromStringAndSize");
+    ck_assert_int_eq(exports(b), 0);
+    Py_DECREF(negative);
     Py_DECREF(plain);
     Py_DECREF(b);
     Py_DECREF(a);

@@ -536,7 +536,6 @@ START_TEST(test_copy_data_index_sharing)
     memset(memory + 100, '.', 8);
     Py_ssize_t s23[] = {2, 3}, c23[] = {3, 1};
     Py_ssize_t s6[] = {6}, st6[] = {1};
-    Py_ssize_t s2[] = {2}, st2[] = {2};
     Py_buffer src = strided_view(memory, 1, 2, s23, c23);
     Py_buffer dst = strided_view(memory + 100, 1, 1, s6, st6);
     /* C-contiguous both, so a plain copy: */
@@ -555,15 +554,12 @@ START_TEST(test_copy_data_index_sharing)
     ck_assert_int_eq(PyObject_CopyData(d, s), 0);
     ck_assert_int_eq(memcmp(memory + 100, "a.f.........", 12), 0);
     Py_DECREF(d);
-    /* A destination too short in a dimension would be written outside. */
-    dst.shape = s2;
-    dst.strides = st2;
-    dst.len = 6;
+    /* A destination too short in a dimension would be written outside:
+       2 x 3 (strided) from 3 x 2. */
+    Py_ssize_t strided23[] = {6, 2}, wide[] = {3, 2};
+    dst = strided_view(memory + 100, 1, 2, s23, strided23);
     d = new_fixed(dst);
-    src.strides = NULL;
-    src.ndim = 2;
-    Py_ssize_t wide[] = {3, 2};
-    src.shape = wide;
+    src = strided_view(memory, 1, 2, wide, NULL);
     Py_DECREF(s);
     s = new_fixed(src);
     ck_assert_int_eq(PyObject_CopyData(d, s), -1);
@@ -596,12 +592,29 @@ START_TEST(test_copy_data_into_a_destination_that_aliases_itself)
 }
 END_TEST
 
+/* A source whose shape holds more items than its len: the copy would walk
+   items that are not there (here 2**60 rows of stride 0), so it is
+   refused, as the other copies refuse it. */
+START_TEST(test_copy_data_refuses_a_len_its_shape_does_not_describe)
+{
+    Py_ssize_t rows[] = {(Py_ssize_t)1 << 60, 4}, strides[] = {0, 1};
+    Py_buffer src = strided_view(memory, 1, 2, rows, strides);
+    src.len = 4;
+    PyObject *d = PyByteArray_FromStringAndSize(NULL, 16);
+    PyObject *s = new_fixed(src);
+    ck_assert_int_eq(PyObject_CopyData(d, s), -1);
+    assert_error(PyExc_ValueError, "PyObject_CopyData: view->len does not "
+                 "match its shape and itemsize");
+    Py_DECREF(d);
+    Py_DECREF(s);
+}
+END_TEST
+
 START_TEST(test_copy_data_larger_source_items)
 {
-    Py_ssize_t s3[] = {3}, st2[] = {2}, st4[] = {4};
+    Py_ssize_t s3[] = {3}, s6[] = {6}, st2[] = {2}, st4[] = {4};
     Py_buffer src = strided_view(memory, 2, 1, s3, st4);
-    Py_buffer dst = strided_view(memory + 100, 1, 1, s3, st2);
-    dst.len = 6;
+    Py_buffer dst = strided_view(memory + 100, 1, 1, s6, st2);
     PyObject *d = new_fixed(dst), *s = new_fixed(src);
     ck_assert_int_eq(PyObject_CopyData(d, s), -1);
     assert_error(PyExc_BufferError, "PyObject_CopyData: the source's items "
@@ -665,6 +678,7 @@ copy_suite(void)
     tcase_add_test(tc, test_from_contiguous_overlap_keeps_cpythons_order);
     tcase_add_test(tc, test_copy_data_index_sharing);
     tcase_add_test(tc, test_copy_data_into_a_destination_that_aliases_itself);
+    tcase_add_test(tc, test_copy_data_refuses_a_len_its_shape_does_not_describe);
     tcase_add_test(tc, test_copy_data_larger_source_items);
     tcase_add_test(tc, test_copy_data_messages);
     return s;
