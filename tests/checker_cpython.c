@@ -1,10 +1,11 @@
-/* The exporter conformance checker inside real CPython: src/checker.c and
- * src/request.c, compiled against CPython's headers by
+/* The exporter conformance checker inside real CPython:
+ * src/checker/checker.c and src/protocol/request_names.c, compiled against
+ * CPython's headers by
  * tests/checker_cpython.sh, judge CPython's own exporters (bytes,
  * bytearray, memoryview, array.array, _testbuffer.ndarray) and one that
  * _testbuffer breaks on purpose.  The output is compared with
  * tests/checker_cpython.expected. */
-#include "../src/shared.h"
+#include "../src/checker/checker.h"
 
 static const char *const exporters[] = {
     "b'hello'",

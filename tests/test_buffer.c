@@ -2,57 +2,6 @@
  * PyBuffer_Release and PyBuffer_FillInfo. */
 #include "testutil.h"
 
-/* An exporter that counts calls and can fail or misbehave on demand. */
-typedef struct {
-    PyObject_HEAD
-    char data[8];
-    int calls;
-    int releases;
-    Py_ssize_t refcnt_in_release;
-    int obj_in_release;
-    enum { EXPORT, FAIL, FAIL_SILENTLY, NULL_OBJ, GRANT_WITH_ERROR } mode;
-} Counter;
-
-static int
-counter_getbuffer(PyObject *self, Py_buffer *view, int flags)
-{
-    Counter *c = (Counter *)self;
-    c->calls++;
-    switch (c->mode) {
-    case FAIL:
-        PyErr_SetString(PyExc_BufferError, "refused");
-        return -1;
-    case FAIL_SILENTLY:
-        return -1;
-    case NULL_OBJ:
-        return PyBuffer_FillInfo(view, NULL, c->data, 8, 0, flags);
-    case GRANT_WITH_ERROR:
-        PyErr_SetString(PyExc_ValueError, "left set by the exporter");
-        return PyBuffer_FillInfo(view, self, c->data, 8, 0, flags);
-    default:
-        return PyBuffer_FillInfo(view, self, c->data, 8, 0, flags);
-    }
-}
-
-static void
-counter_releasebuffer(PyObject *self, Py_buffer *view)
-{
-    Counter *c = (Counter *)self;
-    c->releases++;
-    c->refcnt_in_release = Py_REFCNT(self);
-    c->obj_in_release = view->obj == self;
-}
-
-static PyBufferProcs counter_procs = {counter_getbuffer,
-                                      counter_releasebuffer};
-
-static PyTypeObject CounterType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "test.Counter",
-    .tp_basicsize = sizeof(Counter),
-    .tp_as_buffer = &counter_procs,
-};
-
 static PyBufferProcs no_get = {NULL, NULL};
 
 static PyTypeObject NoGetType = {
@@ -60,19 +9,6 @@ static PyTypeObject NoGetType = {
     .tp_name = "test.NoGet",
     .tp_as_buffer = &no_get,
 };
-
-static Counter *
-new_counter(void)
-{
-    Counter *c = PyObject_New(Counter, &CounterType);
-    ck_assert_ptr_nonnull(c);
-    memcpy(c->data, "counter", 8);
-    c->calls = c->releases = 0;
-    c->refcnt_in_release = 0;
-    c->obj_in_release = 0;
-    c->mode = EXPORT;
-    return c;
-}
 
 static MbStats
 stats(void)
@@ -84,7 +20,7 @@ stats(void)
 
 START_TEST(test_check_buffer)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     PyObject *nothing = _PyObject_New(&PyBaseObject_Type);
     PyObject *no_get_obj = _PyObject_New(&NoGetType);
     ck_assert_int_eq(PyObject_CheckBuffer((PyObject *)c), 1);
@@ -101,7 +37,7 @@ END_TEST
 
 START_TEST(test_get_buffer_passes_flags_and_takes_a_reference)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     Py_buffer view;
     ck_assert_int_eq(PyObject_GetBuffer((PyObject *)c, &view, PyBUF_FULL),
                      0);
@@ -160,11 +96,11 @@ END_TEST
 
 START_TEST(test_get_buffer_keeps_the_exporters_error)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     Py_buffer view;
-    c->mode = FAIL;
+    c->mode = COUNTER_FAIL;
     ck_assert_int_eq(PyObject_GetBuffer((PyObject *)c, &view, 0), -1);
-    assert_error(PyExc_BufferError, "refused");
+    assert_error(PyExc_BufferError, "counter refuses");
     ck_assert_int_eq(stats().live_exports, 0);
     Py_DECREF(c);
 }
@@ -172,9 +108,9 @@ END_TEST
 
 START_TEST(test_get_buffer_silent_failure_is_system_error)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     Py_buffer view;
-    c->mode = FAIL_SILENTLY;
+    c->mode = COUNTER_FAIL_SILENTLY;
     /* With tracking on, as in every test case, minibuf says so... */
     ck_assert_int_eq(PyObject_GetBuffer((PyObject *)c, &view, 0), -1);
     assert_error(PyExc_SystemError, "bf_getbuffer failed without setting an "
@@ -223,8 +159,8 @@ check_grant_with_error_everywhere(Counter *c)
 
 START_TEST(test_get_buffer_granted_with_an_exception_fails)
 {
-    Counter *c = new_counter();
-    c->mode = GRANT_WITH_ERROR;
+    Counter *c = new_counter("counter", 8, 0);
+    c->mode = COUNTER_GRANT_WITH_ERROR;
     check_grant_with_error_everywhere(c);
     ck_assert_int_eq(MbDebug_SetTracking(0), 1);
     check_grant_with_error_everywhere(c);
@@ -246,7 +182,7 @@ END_TEST
 
 START_TEST(test_release_calls_releasebuffer_while_obj_is_held)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     Py_buffer view;
     PyObject_GetBuffer((PyObject *)c, &view, PyBUF_FULL_RO);
     PyBuffer_Release(&view);
@@ -268,9 +204,9 @@ END_TEST
 
 START_TEST(test_release_of_null_obj_or_null_view_does_nothing)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     Py_buffer view;
-    c->mode = NULL_OBJ;
+    c->mode = COUNTER_NULL_OBJ;
     ck_assert_int_eq(PyObject_GetBuffer((PyObject *)c, &view, 0), 0);
     ck_assert_ptr_null(view.obj);
     ck_assert_int_eq(stats().live_exports, 0);
@@ -305,7 +241,7 @@ static PyTypeObject RedirectType = {
 
 START_TEST(test_redirected_export_is_counted_once)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("counter", 8, 0);
     Redirect *r = PyObject_New(Redirect, &RedirectType);
     r->base = (PyObject *)c;
     Py_buffer view;

@@ -8,50 +8,6 @@
 
 #define RELEASED_MESSAGE "operation forbidden on released memoryview object"
 
-/* An exporter that counts requests and releases. */
-typedef struct {
-    PyObject_HEAD
-    char data[12];
-    int calls, releases, last_flags;
-} Counter;
-
-static int
-counter_getbuffer(PyObject *self, Py_buffer *view, int flags)
-{
-    Counter *c = (Counter *)self;
-    c->calls++;
-    c->last_flags = flags;
-    return PyBuffer_FillInfo(view, self, c->data, 12, 0, flags);
-}
-
-static void
-counter_releasebuffer(PyObject *self, Py_buffer *view)
-{
-    (void)view;
-    ((Counter *)self)->releases++;
-}
-
-static PyBufferProcs counter_procs = {counter_getbuffer,
-                                      counter_releasebuffer};
-
-static PyTypeObject CounterType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "test.Counter",
-    .tp_basicsize = sizeof(Counter),
-    .tp_as_buffer = &counter_procs,
-};
-
-static Counter *
-new_counter(void)
-{
-    Counter *c = PyObject_New(Counter, &CounterType);
-    ck_assert_ptr_nonnull(c);
-    memcpy(c->data, "0123456789ab", 12);
-    c->calls = c->releases = 0;
-    c->last_flags = -1;
-    return c;
-}
-
 /* A memoryview of a new ndarray of n ints 0..n-1 with this shape. */
 static PyObject *
 int_view(int ndim, const Py_ssize_t *shape, int flags)
@@ -88,7 +44,7 @@ bytes_view(const char *text)
 
 START_TEST(test_views_share_one_request)
 {
-    Counter *c = new_counter();
+    Counter *c = new_counter("0123456789ab", 12, 0);
     PyObject *m1 = PyMemoryView_FromObject((PyObject *)c);
     PyObject *m2 = PyMemoryView_FromObject(m1);
     PyObject *m3 = MbMemoryView_Slice(m1, 1, PY_SSIZE_T_MAX, 1);

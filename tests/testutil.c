@@ -1,5 +1,6 @@
 /* Helpers shared by the Check programs (see testutil.h). */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -61,6 +62,67 @@ const char *
 mb_type_name(PyObject *type)
 {
     return type == NULL ? "no exception" : ((PyTypeObject *)type)->tp_name;
+}
+
+int
+counter_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    Counter *c = (Counter *)self;
+    c->calls++;
+    c->last_flags = flags;
+    switch (c->mode) {
+    case COUNTER_FAIL:
+        PyErr_SetString(PyExc_BufferError, "counter refuses");
+        return -1;
+    case COUNTER_FAIL_SILENTLY:
+        return -1;
+    case COUNTER_NULL_OBJ:
+        return PyBuffer_FillInfo(view, NULL, c->data, c->len, c->readonly,
+                                 flags);
+    case COUNTER_GRANT_WITH_ERROR:
+        PyErr_SetString(PyExc_ValueError, "left set by the exporter");
+        return PyBuffer_FillInfo(view, self, c->data, c->len, c->readonly,
+                                 flags);
+    default:
+        return PyBuffer_FillInfo(view, self, c->data, c->len, c->readonly,
+                                 flags);
+    }
+}
+
+static void
+counter_releasebuffer(PyObject *self, Py_buffer *view)
+{
+    Counter *c = (Counter *)self;
+    c->releases++;
+    c->refcnt_in_release = Py_REFCNT(self);
+    c->obj_in_release = view->obj == self;
+}
+
+static PyBufferProcs counter_procs = {counter_getbuffer,
+                                      counter_releasebuffer};
+
+static PyTypeObject CounterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "test.Counter",
+    .tp_basicsize = sizeof(Counter),
+    .tp_as_buffer = &counter_procs,
+};
+
+Counter *
+new_counter(const char *data, Py_ssize_t len, int readonly)
+{
+    ck_assert_int_le(len, (Py_ssize_t)sizeof(((Counter *)NULL)->data));
+    Counter *c = PyObject_New(Counter, &CounterType);
+    ck_assert_ptr_nonnull(c);
+    memcpy(c->data, data, (size_t)len);
+    c->len = len;
+    c->readonly = readonly;
+    c->mode = COUNTER_EXPORT;
+    c->calls = c->releases = 0;
+    c->last_flags = -1;
+    c->refcnt_in_release = 0;
+    c->obj_in_release = 0;
+    return c;
 }
 
 void

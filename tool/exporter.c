@@ -121,95 +121,97 @@ is_option(const char *arg, const char *name)
            && (arg[length] == '\0' || arg[length] == '=');
 }
 
-void
-parse_exporter(const char *command, int argc, char **argv, int *next,
-               ExporterSpec *spec, int kind_given)
+/* The exporter's kind from argv[*i] (bytes, bytearray or ndarray). */
+static Kind
+parse_kind(const char *command, int argc, char **argv, int *i)
+{
+    if (*i >= argc) {
+        usage_error(command, "which exporter? (bytes, bytearray or "
+                    "ndarray)");
+    }
+    const char *name = argv[(*i)++];
+    if (strcmp(name, "bytes") == 0) {
+        return EXPORTER_BYTES;
+    }
+    if (strcmp(name, "bytearray") == 0) {
+        return EXPORTER_BYTEARRAY;
+    }
+    if (strcmp(name, "ndarray") != 0) {
+        usage_error(command, "unknown exporter '%s' (bytes, bytearray or "
+                    "ndarray)", name);
+    }
+    return EXPORTER_NDARRAY;
+}
+
+/* The layout options of an ndarray (--shape, --strides, --offset,
+   --format, --itemsize, --flags, --memory) at argv[*i]: 1 with the value
+   stored and *i advanced, 0 if argv[*i] is none of them. */
+static int
+parse_layout_option(const char *command, int argc, char **argv, int *i,
+                    ExporterSpec *spec, Py_ssize_t *itemsize,
+                    int *shape_given)
+{
+    const char *arg = argv[*i];
+    if (is_option(arg, "--shape")) {
+        spec->ndim = parse_list(command, "--shape",
+                                option_value(command, argc, argv, i,
+                                             "--shape"), spec->shape);
+        *shape_given = 1;
+    }
+    else if (is_option(arg, "--strides")) {
+        spec->nstrides = parse_list(command, "--strides",
+                                    option_value(command, argc, argv, i,
+                                                 "--strides"),
+                                    spec->strides);
+        if (spec->nstrides == 0) {
+            spec->nstrides = -1;        /* given, and empty */
+        }
+    }
+    else if (is_option(arg, "--offset")) {
+        spec->offset = parse_number(command, "--offset",
+                                    option_value(command, argc, argv, i,
+                                                 "--offset"));
+    }
+    else if (is_option(arg, "--format")) {
+        spec->format = option_value(command, argc, argv, i, "--format");
+    }
+    else if (is_option(arg, "--itemsize")) {
+        *itemsize = parse_number(command, "--itemsize",
+                                 option_value(command, argc, argv, i,
+                                              "--itemsize"));
+        if (*itemsize <= 0) {
+            usage_error(command, "--itemsize must be positive");
+        }
+    }
+    else if (is_option(arg, "--flags")) {
+        spec->flags = parse_ndarray_flags(
+            command, option_value(command, argc, argv, i, "--flags"));
+    }
+    else if (is_option(arg, "--memory")) {
+        spec->memory = parse_number(command, "--memory",
+                                    option_value(command, argc, argv, i,
+                                                 "--memory"));
+        if (spec->memory < 0) {
+            usage_error(command, "--memory must not be negative");
+        }
+    }
+    else {
+        return 0;
+    }
+    if (spec->kind != EXPORTER_NDARRAY) {
+        usage_error(command, "%.*s is for ndarray", (int)strcspn(arg, "="),
+                    arg);
+    }
+    return 1;
+}
+
+/* What the options left out: the default shape (3, 4), C strides, and
+   the format ("B", or "Ns" for --itemsize N). */
+static void
+complete_layout(const char *command, ExporterSpec *spec, Py_ssize_t itemsize,
+                int shape_given)
 {
     static const Py_ssize_t default_shape[2] = {3, 4};
-    int i = *next;
-    memset(spec, 0, sizeof(*spec));
-    spec->kind = EXPORTER_NDARRAY;
-    spec->data = "minibuf";
-    if (kind_given) {
-        if (i >= argc) {
-            usage_error(command, "which exporter? (bytes, bytearray or "
-                        "ndarray)");
-        }
-        if (strcmp(argv[i], "bytes") == 0) {
-            spec->kind = EXPORTER_BYTES;
-        }
-        else if (strcmp(argv[i], "bytearray") == 0) {
-            spec->kind = EXPORTER_BYTEARRAY;
-        }
-        else if (strcmp(argv[i], "ndarray") != 0) {
-            usage_error(command, "unknown exporter '%s' (bytes, bytearray "
-                        "or ndarray)", argv[i]);
-        }
-        i++;
-    }
-    int shape_given = 0;
-    Py_ssize_t itemsize = 0;
-    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
-        const char *arg = argv[i];
-        int ndarray_option = 1;
-        if (is_option(arg, "--data")) {
-            spec->data = option_value(command, argc, argv, &i, "--data");
-            ndarray_option = 0;
-        }
-        else if (is_option(arg, "--shape")) {
-            spec->ndim = parse_list(command, "--shape",
-                                    option_value(command, argc, argv, &i,
-                                                 "--shape"), spec->shape);
-            shape_given = 1;
-        }
-        else if (is_option(arg, "--strides")) {
-            spec->nstrides = parse_list(command, "--strides",
-                                        option_value(command, argc, argv,
-                                                     &i, "--strides"),
-                                        spec->strides);
-            if (spec->nstrides == 0) {
-                spec->nstrides = -1;    /* given, and empty */
-            }
-        }
-        else if (is_option(arg, "--offset")) {
-            spec->offset = parse_number(command, "--offset",
-                                        option_value(command, argc, argv,
-                                                     &i, "--offset"));
-        }
-        else if (is_option(arg, "--format")) {
-            spec->format = option_value(command, argc, argv, &i, "--format");
-        }
-        else if (is_option(arg, "--itemsize")) {
-            itemsize = parse_number(command, "--itemsize",
-                                    option_value(command, argc, argv, &i,
-                                                 "--itemsize"));
-            if (itemsize <= 0) {
-                usage_error(command, "--itemsize must be positive");
-            }
-        }
-        else if (is_option(arg, "--flags")) {
-            spec->flags = parse_ndarray_flags(
-                command, option_value(command, argc, argv, &i, "--flags"));
-        }
-        else if (is_option(arg, "--memory")) {
-            spec->memory = parse_number(command, "--memory",
-                                        option_value(command, argc, argv,
-                                                     &i, "--memory"));
-            if (spec->memory < 0) {
-                usage_error(command, "--memory must not be negative");
-            }
-        }
-        else {
-            break;                      /* the command's own option */
-        }
-        if (ndarray_option && spec->kind != EXPORTER_NDARRAY) {
-            usage_error(command, "%.*s is for ndarray", (int)strcspn(arg,
-                        "="), arg);
-        }
-        if (!ndarray_option && spec->kind == EXPORTER_NDARRAY) {
-            usage_error(command, "--data is for bytes and bytearray");
-        }
-    }
     if (spec->nstrides > 0 && spec->nstrides != spec->ndim && shape_given) {
         usage_error(command, "--shape and --strides differ in length");
     }
@@ -235,6 +237,31 @@ parse_exporter(const char *command, int argc, char **argv, int *next,
     if (spec->format == NULL) {
         spec->format = "B";
     }
+}
+
+void
+parse_exporter(const char *command, int argc, char **argv, int *next,
+               ExporterSpec *spec, int kind_given)
+{
+    int i = *next, shape_given = 0;
+    Py_ssize_t itemsize = 0;
+    memset(spec, 0, sizeof(*spec));
+    spec->kind = kind_given ? parse_kind(command, argc, argv, &i)
+                            : EXPORTER_NDARRAY;
+    spec->data = "minibuf";
+    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+        if (is_option(argv[i], "--data")) {
+            if (spec->kind == EXPORTER_NDARRAY) {
+                usage_error(command, "--data is for bytes and bytearray");
+            }
+            spec->data = option_value(command, argc, argv, &i, "--data");
+        }
+        else if (!parse_layout_option(command, argc, argv, &i, spec,
+                                      &itemsize, &shape_given)) {
+            break;                      /* the command's own option */
+        }
+    }
+    complete_layout(command, spec, itemsize, shape_given);
     *next = i;
 }
 

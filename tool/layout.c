@@ -168,31 +168,168 @@ write_svg(const char *path, const Map *map, const char *title)
     }
 }
 
-int
-command_layout(int argc, char **argv)
+/* The layout options and --svg FILE; *svg NULL without it. */
+static void
+parse_arguments(int argc, char **argv, ExporterSpec *spec, const char **svg)
 {
-    static Map map;
-    if (wants_help(argc, argv, usage)) {
-        return 0;
-    }
-    ExporterSpec spec;
     int next = 0;
-    const char *svg = NULL;
-    parse_exporter("layout", argc, argv, &next, &spec, 0);
+    *svg = NULL;
+    parse_exporter("layout", argc, argv, &next, spec, 0);
     while (next < argc) {
         if (strcmp(argv[next], "--svg") == 0 && next + 1 < argc) {
-            svg = argv[next + 1];
+            *svg = argv[next + 1];
             next += 2;
         }
         else if (strncmp(argv[next], "--svg=", 6) == 0) {
-            svg = argv[next] + 6;
+            *svg = argv[next] + 6;
             next++;
         }
         else {
             usage_error("layout", "unexpected argument '%s'", argv[next]);
         }
     }
-    const char *memory;
+}
+
+/* The number of elements of the view; -1 after saying there are too many
+   to draw. */
+static Py_ssize_t
+count_elements(const Py_buffer *view)
+{
+    Py_ssize_t nitems = 1;
+    for (int i = 0; i < view->ndim; i++) {
+        nitems *= view->shape[i];
+    }
+    if (nitems > MAX_ELEMENTS) {
+        printf("%zd elements: too many to draw (at most %d)\n", nitems,
+               MAX_ELEMENTS);
+        return -1;
+    }
+    return nitems;
+}
+
+/* Print each element's offset from memory; the end of the last byte any
+   element reaches. */
+static Py_ssize_t
+print_offsets(const Py_buffer *view, Py_ssize_t nitems, const char *memory)
+{
+    Py_ssize_t index[PyBUF_MAX_NDIM] = {0}, high = 0;
+    printf("%-16s byte offset\n", "element");
+    for (Py_ssize_t t = 0; t < nitems; t++) {
+        char label[MAX_LABEL];
+        index_label(label, index, view->ndim);
+        Py_ssize_t offset = (const char *)PyBuffer_GetPointer(view, index)
+                            - memory;
+        printf("%-16s %zd\n", label, offset);
+        if (offset + view->itemsize > high) {
+            high = offset + view->itemsize;
+        }
+        next_index(index, view->shape, view->ndim);
+    }
+    return high;
+}
+
+/* Label the map's cells: the row pointers of a PIL table, then each
+   element at the cell where it starts ('*' where several do). */
+static void
+label_cells(Map *map, const Py_buffer *view, Py_ssize_t nitems,
+            const char *memory)
+{
+    for (Py_ssize_t c = 0; c < map->ncells; c++) {
+        strcpy(map->labels[c], c * view->itemsize < map->table ? "ptr" : ".");
+    }
+    for (Py_ssize_t row = 0; map->table > 0 && row < view->shape[0]; row++) {
+        const char *target;
+        memcpy(&target, memory + row * (Py_ssize_t)sizeof(char *),
+               sizeof(target));
+        Py_ssize_t c = row * (Py_ssize_t)sizeof(char *) / view->itemsize;
+        snprintf(map->labels[c], MAX_LABEL, "->%td", target - memory);
+    }
+    Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
+    for (Py_ssize_t t = 0; t < nitems; t++) {
+        Py_ssize_t offset = (const char *)PyBuffer_GetPointer(view, index)
+                            - memory;
+        Py_ssize_t c = offset / view->itemsize;
+        if (strcmp(map->labels[c], ".") == 0) {
+            index_label(map->labels[c], index, view->ndim);
+            map->first_index[c] = view->ndim ? (int)index[0] : 0;
+        }
+        else if (c * view->itemsize >= map->table) {
+            strcpy(map->labels[c], "*");
+        }
+        next_index(index, view->shape, view->ndim);
+    }
+}
+
+/* Print the map, a line of cells at a time. */
+static void
+print_map(const Map *map)
+{
+    printf("\nmemory: %zd bytes, one cell per item of %zd byte%s, %zd "
+           "cell%s per line%s\n", map->nbytes, map->itemsize,
+           map->itemsize == 1 ? "" : "s", map->per_line,
+           map->per_line == 1 ? "" : "s",
+           map->table ? "; \"->N\": a row pointer to offset N" : "");
+    for (Py_ssize_t c = 0; c < map->ncells; c++) {
+        Py_ssize_t line, column, next_line = -1, next_column;
+        position(map, c, &line, &column);
+        if (c + 1 < map->ncells) {
+            position(map, c + 1, &next_line, &next_column);
+        }
+        if (column == 0) {
+            printf("%6zd |", c * map->itemsize);
+        }
+        printf(" %-7s|", map->labels[c]);
+        if (next_line != line) {
+            printf("\n");
+        }
+    }
+}
+
+/* Draw the view: its offsets, then its map of memory (and the SVG).
+   0, or 1 when it is too large to draw. */
+static int
+draw(const Py_buffer *view, const ExporterSpec *spec, const char *memory,
+     const char *svg)
+{
+    static Map map;
+    Py_ssize_t nitems = count_elements(view);
+    if (nitems < 0) {
+        return 1;
+    }
+    Py_ssize_t high = print_offsets(view, nitems, memory);
+    memset(&map, 0, sizeof(map));
+    map.itemsize = view->itemsize;
+    map.table = view->suboffsets
+                ? view->shape[0] * (Py_ssize_t)sizeof(char *) : 0;
+    /* The memory is the table and the bytes the layout needs. */
+    map.nbytes = Py_MAX(Py_MAX(spec->memory, high), map.table);
+    map.ncells = (map.nbytes + view->itemsize - 1) / view->itemsize;
+    if (map.ncells > MAX_CELLS) {
+        printf("%zd bytes: too many to draw\n", map.nbytes);
+        return 1;
+    }
+    map.per_line = cells_per_line(view);
+    label_cells(&map, view, nitems, memory);
+    print_map(&map);
+    if (svg != NULL) {
+        char title[256];
+        snprintf(title, sizeof(title), "%zd bytes, one cell per item of "
+                 "%zd bytes", map.nbytes, view->itemsize);
+        write_svg(svg, &map, title);
+        printf("\nwrote %s\n", svg);
+    }
+    return 0;
+}
+
+int
+command_layout(int argc, char **argv)
+{
+    if (wants_help(argc, argv, usage)) {
+        return 0;
+    }
+    ExporterSpec spec;
+    const char *svg, *memory;
+    parse_arguments(argc, argv, &spec, &svg);
     PyObject *array = make_exporter(&spec, &memory);
     if (array == NULL) {
         printf("the layout cannot be made: %s\n", take_exception());
@@ -205,100 +342,8 @@ command_layout(int argc, char **argv)
         return 1;
     }
     describe_exporter(stdout, &spec);
-    memset(&map, 0, sizeof(map));
-    map.itemsize = view.itemsize;
-    map.table = view.suboffsets ? view.shape[0] * (Py_ssize_t)sizeof(char *)
-                                : 0;
-    map.nbytes = (spec.memory ? spec.memory : 0);
-    /* The memory is the table and the bytes the layout needs. */
-    Py_ssize_t index[PyBUF_MAX_NDIM] = {0}, nitems = 1, high = 0;
-    for (int i = 0; i < view.ndim; i++) {
-        nitems *= view.shape[i];
-    }
-    if (nitems > MAX_ELEMENTS) {
-        printf("%zd elements: too many to draw (at most %d)\n", nitems,
-               MAX_ELEMENTS);
-        PyBuffer_Release(&view);
-        Py_DECREF(array);
-        return 1;
-    }
-    printf("%-16s byte offset\n", "element");
-    for (Py_ssize_t t = 0; t < nitems; t++) {
-        char label[MAX_LABEL];
-        index_label(label, index, view.ndim);
-        Py_ssize_t offset = (const char *)PyBuffer_GetPointer(&view, index)
-                            - memory;
-        printf("%-16s %zd\n", label, offset);
-        if (offset + view.itemsize > high) {
-            high = offset + view.itemsize;
-        }
-        next_index(index, view.shape, view.ndim);
-    }
-    if (map.nbytes < high) {
-        map.nbytes = high;
-    }
-    if (map.nbytes < map.table) {
-        map.nbytes = map.table;
-    }
-    map.ncells = (map.nbytes + view.itemsize - 1) / view.itemsize;
-    if (map.ncells > MAX_CELLS) {
-        printf("%zd bytes: too many to draw\n", map.nbytes);
-        PyBuffer_Release(&view);
-        Py_DECREF(array);
-        return 1;
-    }
-    map.per_line = cells_per_line(&view);
-    for (Py_ssize_t c = 0; c < map.ncells; c++) {
-        strcpy(map.labels[c], c * view.itemsize < map.table ? "ptr" : ".");
-    }
-    for (Py_ssize_t row = 0; map.table > 0 && row < view.shape[0]; row++) {
-        const char *target;
-        memcpy(&target, memory + row * (Py_ssize_t)sizeof(char *),
-               sizeof(target));
-        Py_ssize_t c = row * (Py_ssize_t)sizeof(char *) / view.itemsize;
-        snprintf(map.labels[c], MAX_LABEL, "->%td", target - memory);
-    }
-    memset(index, 0, sizeof(index));
-    for (Py_ssize_t t = 0; t < nitems; t++) {
-        Py_ssize_t offset = (const char *)PyBuffer_GetPointer(&view, index)
-                            - memory;
-        Py_ssize_t c = offset / view.itemsize;
-        if (strcmp(map.labels[c], ".") == 0) {
-            index_label(map.labels[c], index, view.ndim);
-            map.first_index[c] = view.ndim ? (int)index[0] : 0;
-        }
-        else if (c * view.itemsize >= map.table) {
-            strcpy(map.labels[c], "*");
-        }
-        next_index(index, view.shape, view.ndim);
-    }
-    printf("\nmemory: %zd bytes, one cell per item of %zd byte%s, %zd "
-           "cell%s per line%s\n", map.nbytes, view.itemsize,
-           view.itemsize == 1 ? "" : "s", map.per_line,
-           map.per_line == 1 ? "" : "s",
-           map.table ? "; \"->N\": a row pointer to offset N" : "");
-    for (Py_ssize_t c = 0; c < map.ncells; c++) {
-        Py_ssize_t line, column, next_line = -1, next_column;
-        position(&map, c, &line, &column);
-        if (c + 1 < map.ncells) {
-            position(&map, c + 1, &next_line, &next_column);
-        }
-        if (column == 0) {
-            printf("%6zd |", c * view.itemsize);
-        }
-        printf(" %-7s|", map.labels[c]);
-        if (next_line != line) {
-            printf("\n");
-        }
-    }
-    if (svg != NULL) {
-        char title[256];
-        snprintf(title, sizeof(title), "%zd bytes, one cell per item of "
-                 "%zd bytes", map.nbytes, view.itemsize);
-        write_svg(svg, &map, title);
-        printf("\nwrote %s\n", svg);
-    }
+    int status = draw(&view, &spec, memory, svg);
     PyBuffer_Release(&view);
     Py_DECREF(array);
-    return 0;
+    return status;
 }
