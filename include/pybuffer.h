@@ -62,10 +62,10 @@ PyAPI_FUNC(int) PyObject_CheckBuffer(PyObject *obj);
 
 /* Ask obj's exporter for a view described by flags.  0 on success (view
    filled, view->obj a new reference); -1 with an exception set.  A type
-   without bf_getbuffer gets TypeError and *view is left untouched.  An
-   exporter that grants the view with an exception set breaks the
-   protocol: the view is released and the result is -1 with SystemError
-   (CPython's release build returns 0 with the exception pending). */
+   without bf_getbuffer gets TypeError and *view is left untouched.  The
+   exporter's result passes on as in CPython, even a view granted with an
+   exception set (which breaks the protocol): minibuf's own consumers
+   release such a view and fail with SystemError. */
 PyAPI_FUNC(int) PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags);
 
 /* Give back a view obtained with PyObject_GetBuffer.  A view whose obj is

@@ -200,7 +200,7 @@ PyByteArray_FromObject(PyObject *o)
                      "bytearray", Py_TYPE(o)->tp_name);
         return NULL;
     }
-    if (PyObject_GetBuffer(o, &view, PyBUF_FULL_RO) < 0) {
+    if (mb_get_buffer(o, &view, PyBUF_FULL_RO) < 0) {
         return NULL;
     }
     PyObject *array = PyByteArray_FromStringAndSize(NULL, view.len);
@@ -222,10 +222,10 @@ PyByteArray_Concat(PyObject *a, PyObject *b)
         mb_err_null_argument();
         return NULL;
     }
-    if (PyObject_GetBuffer(a, &va, PyBUF_SIMPLE) != 0) {
+    if (mb_get_buffer(a, &va, PyBUF_SIMPLE) != 0) {
         goto cannot_concat;
     }
-    if (PyObject_GetBuffer(b, &vb, PyBUF_SIMPLE) != 0) {
+    if (mb_get_buffer(b, &vb, PyBUF_SIMPLE) != 0) {
         PyBuffer_Release(&va);
         goto cannot_concat;
     }

@@ -50,15 +50,16 @@ mbuf_alloc(void)
     return mbuf;
 }
 
-/* A managed buffer holding a PyBUF_FULL_RO request to base. */
-static _PyManagedBufferObject *
+/* A managed buffer holding a PyBUF_FULL_RO request to base.  Inline: it
+   is most of memoryview creation, one of the hot paths. */
+static inline MB_ALWAYS_INLINE _PyManagedBufferObject *
 mbuf_from_object(PyObject *base)
 {
     _PyManagedBufferObject *mbuf = mbuf_alloc();
     if (mbuf == NULL) {
         return NULL;
     }
-    if (PyObject_GetBuffer(base, &mbuf->master, PyBUF_FULL_RO) < 0) {
+    if (mb_get_buffer(base, &mbuf->master, PyBUF_FULL_RO) < 0) {
         mbuf->master.obj = NULL;
         Py_DECREF(mbuf);
         return NULL;
@@ -1128,7 +1129,7 @@ MbMemoryView_Equal(PyObject *obj, PyObject *other)
         if (!PyObject_CheckBuffer(other)) {
             return 0;
         }
-        if (PyObject_GetBuffer(other, &other_buffer, PyBUF_FULL_RO) < 0) {
+        if (mb_get_buffer(other, &other_buffer, PyBUF_FULL_RO) < 0) {
             PyErr_Clear();
             return 0;
         }

@@ -354,7 +354,7 @@ MbNdArray_FromExporter(PyObject *exporter, int getbuf, int flags)
     if (nd == NULL) {
         return NULL;
     }
-    if (PyObject_GetBuffer(exporter, &nd->held, getbuf) < 0) {
+    if (mb_get_buffer(exporter, &nd->held, getbuf) < 0) {
         nd->held.obj = NULL;
         Py_DECREF(nd);
         return NULL;

@@ -15,12 +15,10 @@
  * Where CPython reads through NULL, minibuf is defined: a NULL object gets
  * SystemError "null argument to internal routine", and a NULL view in
  * PyBuffer_Release does nothing.  The exporter's result passes through as
- * in CPython, but for a success with an exception set, which CPython's
- * release build passes on (its consumers then succeed with the exception
- * pending): the view is released and the call fails with SystemError
- * (mb_granted_with_error).  With tracking on, an exporter that fails
- * without setting an exception gets SystemError too
- * (mb_tracked_getbuffer).
+ * in CPython's release build; with tracking on (the debug mode), an
+ * exporter that fails without setting an exception gets SystemError
+ * (mb_tracked_getbuffer).  minibuf's own consumers refuse a view granted
+ * with an exception set (mb_get_buffer, mb_granted_with_error).
  */
 #include "protocol.h"
 
@@ -64,9 +62,6 @@ int
 mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags)
 {
     int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
-    if (result == 0 && PyErr_Occurred()) {
-        return mb_granted_with_error(obj, view);
-    }
     if (result != 0 && !PyErr_Occurred() && mb_tracking_on()) {
         PyErr_SetString(PyExc_SystemError,
                         "bf_getbuffer failed without setting an exception");
@@ -83,7 +78,10 @@ PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
     if (obj == NULL || !mb_has_getbuffer(obj)) {
         return not_an_exporter(obj);
     }
-    return mb_call_getbuffer(obj, view, flags);
+    if (mb_tracking()) {
+        return mb_tracked_getbuffer(obj, view, flags);
+    }
+    return Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
 }
 
 void

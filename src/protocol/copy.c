@@ -278,10 +278,10 @@ PyObject_CopyData(PyObject *dest, PyObject *src)
                         "be bytes-like objects");
         return -1;
     }
-    if (PyObject_GetBuffer(dest, &dest_view, PyBUF_FULL) != 0) {
+    if (mb_get_buffer(dest, &dest_view, PyBUF_FULL) != 0) {
         return -1;
     }
-    if (PyObject_GetBuffer(src, &src_view, PyBUF_FULL_RO) != 0) {
+    if (mb_get_buffer(src, &src_view, PyBUF_FULL_RO) != 0) {
         PyBuffer_Release(&dest_view);
         return -1;
     }

@@ -161,6 +161,7 @@ mb_layout_of_view(MbLayout *layout, const Py_buffer *view, const char *caller)
     layout->itemsize = view->itemsize;
     layout->ndim = view->ndim;
     layout->suboffsets = view->suboffsets;
+    layout->contiguous = 0;
     return mb_describe(view, layout->shape, layout->strides, &layout->nitems,
                        caller);
 }
@@ -174,6 +175,7 @@ mb_layout_contiguous(MbLayout *layout, char *buf, const MbLayout *like,
     layout->nitems = like->nitems;
     layout->ndim = like->ndim;
     layout->suboffsets = NULL;
+    layout->contiguous = 1;
     for (int i = 0; i < like->ndim; i++) {
         layout->shape[i] = like->shape[i];
     }

@@ -98,7 +98,7 @@ static int
 python3_read(PyObject *obj, const void **buffer, Py_ssize_t *buffer_len)
 {
     Py_buffer view;
-    if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) != 0) {
+    if (mb_get_buffer(obj, &view, PyBUF_SIMPLE) != 0) {
         return -1;
     }
     *buffer = view.buf;
@@ -168,10 +168,9 @@ PyObject_AsWriteBuffer(PyObject *obj, void **buffer, Py_ssize_t *buffer_len)
                                "expected a writeable buffer object", buffer,
                                buffer_len);
     }
-    /* The slot is called directly and any failure is replaced. */
+    /* Any failure is replaced (CPython calls the slot directly). */
     Py_buffer view;
-    if (!PyObject_CheckBuffer(obj)
-        || mb_call_getbuffer(obj, &view, PyBUF_WRITABLE) != 0) {
+    if (mb_get_buffer(obj, &view, PyBUF_WRITABLE) != 0) {
         PyErr_SetString(PyExc_TypeError,
                         "expected a writable bytes-like object");
         return -1;
@@ -198,7 +197,7 @@ PyObject_CheckReadBuffer(PyObject *obj)
     if (!PyObject_CheckBuffer(obj)) {
         return 0;
     }
-    if (mb_call_getbuffer(obj, &view, PyBUF_SIMPLE) != 0) {
+    if (mb_get_buffer(obj, &view, PyBUF_SIMPLE) != 0) {
         PyErr_Clear();
         return 0;
     }

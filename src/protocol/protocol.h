@@ -20,31 +20,28 @@ mb_has_getbuffer(PyObject *obj)
 
 /* The answer to an exporter that grants a view with an exception set:
    the view is released and the result is -1 with SystemError "bf_getbuffer
-   of 'T' succeeded with an exception set" (CPython's release build passes
-   both on, which makes its consumers return success with an exception
-   pending; its debug build stops the process). */
+   of 'T' succeeded with an exception set". */
 int mb_granted_with_error(PyObject *obj, Py_buffer *view);
 
-/* mb_call_getbuffer when tracking may be on: the call, its checks, then
-   the record (buffer.c). */
-int mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags);
-
-/* Call obj's bf_getbuffer, recording the export when tracking is on
-   (PyObject_GetBuffer without its checks, for the callers CPython lets
-   call the slot directly).  Assumption: the slot exists. */
+/* PyObject_GetBuffer as minibuf's own consumers (memoryview, the copies,
+   the old functions, bytearray, ndarray) call it.  PyObject_GetBuffer
+   passes the exporter's result on, as CPython's does; a consumer cannot
+   use a view granted with an exception set (CPython's consumers return
+   success with the exception pending, and its debug build stops the
+   process), so here that view is released and refused. */
 static inline int
-mb_call_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+mb_get_buffer(PyObject *obj, Py_buffer *view, int flags)
 {
-    assert(mb_has_getbuffer(obj));
-    if (mb_tracking()) {
-        return mb_tracked_getbuffer(obj, view, flags);
-    }
-    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    int result = PyObject_GetBuffer(obj, view, flags);
     if (result == 0 && mb_indicator.type != NULL) {
         return mb_granted_with_error(obj, view);
     }
     return result;
 }
+
+/* PyObject_GetBuffer when tracking may be on: the call, its checks, then
+   the record (buffer.c). */
+int mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags);
 
 /* --- Contiguity (PyBuffer_IsContiguous, layout.c) ------------------------ */
 
@@ -159,6 +156,8 @@ typedef struct {
     Py_ssize_t shape[PyBUF_MAX_NDIM];
     Py_ssize_t strides[PyBUF_MAX_NDIM];
     const Py_ssize_t *suboffsets;        /* the view's, or NULL */
+    int contiguous;                      /* made contiguous by minibuf: no
+                                            two items share a byte */
 } MbLayout;
 
 /* The shape, strides and item count of view, with what it leaves out

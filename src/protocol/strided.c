@@ -472,21 +472,25 @@ extent_of(const char *buf, const Py_ssize_t *strides, const LoopNest *nest,
     *highest = high;
 }
 
-/* Whether two items of one side of the nest (strides: that side's) may
-   share bytes, so that the order of the writes would show.  The test is
-   sufficient for "no": with the dimensions taken by increasing |stride|,
-   each stride must step past everything the smaller ones reach.  A zero
-   stride (one item seen at several indices) fails it.  Assumption: every
-   extent of the nest is at least 2. */
-static int
-may_overlap_itself(const Py_ssize_t *strides, const LoopNest *nest)
+/* |stride|, in unsigned arithmetic (PY_SSIZE_T_MIN included). */
+static inline size_t
+magnitude(Py_ssize_t stride)
+{
+    return stride < 0 ? 0 - (size_t)stride : (size_t)stride;
+}
+
+/* Whether items of one side of the nest may share bytes, the dimensions
+   taken by increasing |stride|: each stride must step past everything the
+   smaller ones reach.  Out of line: the common case needs no sorting and
+   no room for it.  Assumption: every extent is at least 2. */
+static MB_OUT_OF_LINE int
+overlaps_when_sorted(const Py_ssize_t *strides, const LoopNest *nest)
 {
     size_t steps[PyBUF_MAX_NDIM];
     Py_ssize_t counts[PyBUF_MAX_NDIM];
     int n = nest->ndim;
     for (int i = 0; i < n; i++) {
-        size_t step = strides[i] < 0 ? 0 - (size_t)strides[i]
-                                     : (size_t)strides[i];
+        size_t step = magnitude(strides[i]);
         int j = i;
         for (; j > 0 && steps[j - 1] > step; j--) {
             steps[j] = steps[j - 1];
@@ -509,6 +513,31 @@ may_overlap_itself(const Py_ssize_t *strides, const LoopNest *nest)
     return 0;
 }
 
+/* Whether two items of one side of the nest (strides: that side's) may
+   share bytes, so that the order of the writes would show.  The test is
+   sufficient for "no": with the dimensions taken by increasing |stride|,
+   each stride must step past everything the smaller ones reach.  A zero
+   stride (one item seen at several indices) fails it.  The common order,
+   strides growing from the innermost dimension out (C order, padded or
+   reversed), is tried first without sorting.  Assumption: every extent of
+   the nest is at least 2. */
+static int
+may_overlap_itself(const Py_ssize_t *strides, const LoopNest *nest)
+{
+    size_t reach = (size_t)nest->itemsize;
+    for (int i = nest->ndim - 1; i >= 0; i--) {
+        size_t step = magnitude(strides[i]), span;
+        if (step < reach) {
+            return overlaps_when_sorted(strides, nest);
+        }
+        if (__builtin_mul_overflow(step, (size_t)(nest->shape[i] - 1), &span)
+            || __builtin_add_overflow(reach, span, &reach)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int
 mb_layout_copy(const MbLayout *dst, const MbLayout *src)
 {
@@ -524,7 +553,7 @@ mb_layout_copy(const MbLayout *dst, const MbLayout *src)
     if (!simplify(&nest, dst, src)) {
         return 0;
     }
-    if (may_overlap_itself(nest.dst_strides, &nest)) {
+    if (!dst->contiguous && may_overlap_itself(nest.dst_strides, &nest)) {
         return -1;
     }
     uintptr_t d_low, d_high, s_low, s_high;

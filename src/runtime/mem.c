@@ -24,7 +24,7 @@
 static _Atomic Py_ssize_t injected_failures;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static MbCounters *registry;        /* the live threads' counters */
-static MbCounters departed = {.shared = 1};  /* what exited threads left */
+static MbCounters departed;         /* what exited threads left */
 static pthread_key_t thread_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 MB_THREAD_LOCAL MbCounters *mb_my_counters;
@@ -52,7 +52,7 @@ free_cached_blocks(MbCounters *c)
    - the first call (arg: the thread's own record) clears the thread's
      error indicator (CPython clears a thread's state when it ends), moves
      the counts into `departed`, frees the record, and points the thread at
-     `departed`, which it counts into with atomic additions from then on;
+     `departed`, which it counts into from then on;
    - it then sets the key again, so that the destructors run another round
      and a second call (arg: &departed) clears an exception set meanwhile.
    POSIX runs at least PTHREAD_DESTRUCTOR_ITERATIONS (4) rounds. */
@@ -496,13 +496,13 @@ mb_cached_malloc(int kind, size_t size)
     assert(first == 0 || first == size);
 #endif
     MbCounters *c = mb_counters();
-    if (c->cached[kind] == 0 || c->shared) {
+    if (c->cached[kind] == 0 || c == &departed) {
         return counted_malloc(size);
     }
     if (request_fails()) {
         return NULL;
     }
-    mb_count(MB_LIVE_ALLOCATIONS, 1);
+    mb_count_in(c, MB_LIVE_ALLOCATIONS, 1);
     return c->cache[kind][--c->cached[kind]];
 }
 
@@ -510,11 +510,11 @@ void
 mb_cached_free(int kind, void *block)
 {
     MbCounters *c = mb_counters();
-    if (c->cached[kind] == MB_CACHE_DEPTH || c->shared) {
+    if (c->cached[kind] == MB_CACHE_DEPTH || c == &departed) {
         counted_free(block);
         return;
     }
-    mb_count(MB_LIVE_ALLOCATIONS, -1);
+    mb_count_in(c, MB_LIVE_ALLOCATIONS, -1);
     c->cache[kind][c->cached[kind]++] = block;
 }
 

@@ -80,11 +80,12 @@ enum {
    between two records, and the sum stays right.  One record is shared:
    the one that keeps what exited threads left, which threads also count
    into once their own record is gone (while the thread-exit destructors of
-   other libraries run) or could not be allocated; it is updated with
-   atomic additions. */
+   other libraries run) or could not be allocated.  It is updated with the
+   same plain load and store, so two threads counting into it at the same
+   moment may lose a count: statistics, not synchronisation, and the price
+   of hot paths without a test for it. */
 typedef struct MbCounters {
     _Atomic Py_ssize_t count[MB_COUNTERS];
-    int shared;
     void *cache[MB_CACHE_KINDS][MB_CACHE_DEPTH];
     int cached[MB_CACHE_KINDS];
     struct MbCounters *next;
@@ -106,20 +107,22 @@ mb_counters(void)
    (for MbStats_Get). */
 void mb_sum_counters(Py_ssize_t sums[MB_COUNTERS], Py_ssize_t *injected);
 
-/* Add delta to counter `which` (MB_LIVE_OBJECTS, ...) of the calling
-   thread. */
+/* Add delta to counter `which` (MB_LIVE_OBJECTS, ...) of c, the calling
+   thread's record. */
 static inline void
-mb_count(int which, Py_ssize_t delta)
+mb_count_in(MbCounters *c, int which, Py_ssize_t delta)
 {
-    MbCounters *c = mb_counters();
     _Atomic Py_ssize_t *counter = &c->count[which];
-    if (c->shared) {
-        atomic_fetch_add_explicit(counter, delta, memory_order_relaxed);
-        return;
-    }
     atomic_store_explicit(counter, atomic_load_explicit(
                               counter, memory_order_relaxed) + delta,
                           memory_order_relaxed);
+}
+
+/* Add delta to counter `which` of the calling thread. */
+static inline void
+mb_count(int which, Py_ssize_t delta)
+{
+    mb_count_in(mb_counters(), which, delta);
 }
 
 static inline void
