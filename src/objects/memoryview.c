@@ -1,5 +1,10 @@
 /* memoryview and its managed buffer (CPython 3.11 behaviour).
  *
+ * In order: the managed buffer; views, made and released; memoryview as an
+ * exporter (the request rules with memoryview's messages); its formats;
+ * the C API; the operations CPython offers from Python (tobytes, slices,
+ * casts with the checks on format and shape, items); equality; hash.
+ *
  * Ownership rules (memoryobject.h has the summary):
  * - A managed buffer (mbuf) owns the master Py_buffer taken from the base
  *   exporter, and releases it exactly once, in mbuf_release: when the last

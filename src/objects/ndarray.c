@@ -1,5 +1,9 @@
 /* ndarray: the N-dimensional teaching exporter.
  *
+ * In order: layouts (the spec's checks in _testbuffer's order, PIL
+ * tables); the object, its layout stack and suboffsets; exporting (the
+ * request rules in _testbuffer's order, with its messages).
+ *
  * Ownership rules:
  * - An array owns a stack of layouts ("bases").  Each base owns its memory
  *   (a copy of the caller's bytes, behind a table of row pointers for PIL
