@@ -1,6 +1,9 @@
 /* minibuf's umbrella header: a program written for CPython's buffer API
  * includes <Python.h> and compiles unchanged against minibuf.  minibuf's own
- * extensions are in minibuf.h, included here too.
+ * extensions are in minibuf.h, included here too.  A program written for
+ * Python 2 defines MB_PYTHON2 first (python2.h).  Every header here also
+ * compiles on its own, in C and in C++.  structmember.h is left to the
+ * program to include, as in CPython.
  */
 #ifndef Py_PYTHON_H
 #define Py_PYTHON_H
@@ -24,9 +27,15 @@
 #include "pylifecycle.h"
 #include "bytesobject.h"
 #include "bytearrayobject.h"
+#include "longobject.h"
+#include "boolobject.h"
+#include "unicodeobject.h"
+#include "methodobject.h"
+#include "descrobject.h"
 #include "abstract.h"
 #include "bufferobject.h"
 #include "memoryobject.h"
+#include "outside.h"
 #include "minibuf.h"
 
 #endif /* !Py_PYTHON_H */

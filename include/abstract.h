@@ -17,6 +17,12 @@
 #ifndef Py_ABSTRACT_H
 #define Py_ABSTRACT_H
 
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A read-only pointer to character data: PyBUF_SIMPLE through
    PyObject_GetBuffer (its exception on failure), or bf_getcharbuffer. */
 PyAPI_FUNC(int) PyObject_AsCharBuffer(PyObject *obj, const char **buffer,
@@ -35,5 +41,9 @@ PyAPI_FUNC(int) PyObject_CheckReadBuffer(PyObject *obj);
    bf_getwritebuffer. */
 PyAPI_FUNC(int) PyObject_AsWriteBuffer(PyObject *obj, void **buffer,
                                        Py_ssize_t *buffer_len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_ABSTRACT_H */

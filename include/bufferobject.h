@@ -15,6 +15,12 @@
 #ifndef Py_BUFFEROBJECT_H
 #define Py_BUFFEROBJECT_H
 
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The size that means "to the end of the object". */
 #define Py_END_OF_BUFFER (-1)
 
@@ -41,5 +47,9 @@ PyAPI_FUNC(PyObject *) PyBuffer_FromReadWriteMemory(void *ptr,
 
 /* A writable buffer owning size zeroed bytes. */
 PyAPI_FUNC(PyObject *) PyBuffer_New(Py_ssize_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_BUFFEROBJECT_H */

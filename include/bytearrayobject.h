@@ -8,6 +8,12 @@
 #ifndef Py_BYTEARRAYOBJECT_H
 #define Py_BYTEARRAYOBJECT_H
 
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     PyObject_VAR_HEAD
     Py_ssize_t ob_alloc;      /* bytes allocated at ob_bytes */
@@ -58,5 +64,9 @@ PyByteArray_AS_STRING(PyObject *op)
 }
 #define PyByteArray_AS_STRING(op) PyByteArray_AS_STRING(_PyObject_CAST(op))
 #define PyByteArray_GET_SIZE(op) Py_SIZE(op)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_BYTEARRAYOBJECT_H */

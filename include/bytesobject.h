@@ -8,6 +8,12 @@
 #ifndef Py_BYTESOBJECT_H
 #define Py_BYTESOBJECT_H
 
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     PyObject_VAR_HEAD
     Py_hash_t ob_shash;       /* the hash once computed, else -1 */
@@ -41,5 +47,9 @@ PyBytes_AS_STRING(PyObject *op)
 }
 #define PyBytes_AS_STRING(op) PyBytes_AS_STRING(_PyObject_CAST(op))
 #define PyBytes_GET_SIZE(op) Py_SIZE(op)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_BYTESOBJECT_H */

@@ -18,6 +18,12 @@
 #ifndef Py_MEMORYOBJECT_H
 #define Py_MEMORYOBJECT_H
 
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define _Py_MANAGED_BUFFER_RELEASED 0x001     /* master released */
 #define _Py_MANAGED_BUFFER_FREE_FORMAT 0x002  /* master.format was copied */
 
@@ -75,5 +81,9 @@ PyAPI_FUNC(PyObject *) PyMemoryView_FromBuffer(const Py_buffer *info);
 PyAPI_FUNC(PyObject *) PyMemoryView_GetContiguous(PyObject *obj,
                                                   int buffertype,
                                                   char order);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_MEMORYOBJECT_H */

@@ -4,7 +4,14 @@
 #ifndef MINIBUF_H
 #define MINIBUF_H
 
+#include <stdio.h>
+
 #include "mbversion.h"
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* The library's version as "MAJOR.MINOR.MICRO" and as MB_VERSION_HEX
    computes it: compare with the macros to detect a header/library mismatch. */
@@ -286,6 +293,46 @@ PyAPI_FUNC(const Py_buffer *) MbNdArray_Buffer(PyObject *nd);
 
 PyAPI_FUNC(void) MbDebug_SetPoison(int on);
 
+/* --- Types with Python 2's buffer slots -------------------------------------
+ *
+ * A type whose tp_flags hold MB_TPFLAGS_PYTHON2 has its tp_as_buffer
+ * pointing to a table in Python 2.7's layout, MbPython2BufferProcs: the
+ * four segment slots of the old protocol, then the new protocol's two
+ * (used only when the type also has Py_TPFLAGS_HAVE_NEWBUFFER, 2.7's
+ * bit 21, MB_TPFLAGS_PYTHON2_NEWBUFFER here).  Types defined in Python 2
+ * mode (python2.h) are marked when they are made ready; minibuf's own
+ * Python 2 exporters below are marked statically.  The bit is one that
+ * neither CPython 3.11 nor 2.7 uses.
+ */
+#define MB_TPFLAGS_PYTHON2 (1UL << 2)
+#define MB_TPFLAGS_PYTHON2_GETCHARBUFFER (1UL << 0)
+#define MB_TPFLAGS_PYTHON2_NEWBUFFER (1UL << 21)
+
+typedef struct {
+    Py_ssize_t (*bf_getreadbuffer)(PyObject *, Py_ssize_t, void **);
+    Py_ssize_t (*bf_getwritebuffer)(PyObject *, Py_ssize_t, void **);
+    Py_ssize_t (*bf_getsegcount)(PyObject *, Py_ssize_t *);
+    Py_ssize_t (*bf_getcharbuffer)(PyObject *, Py_ssize_t, char **);
+    getbufferproc bf_getbuffer;
+    releasebufferproc bf_releasebuffer;
+} MbPython2BufferProcs;
+
+/* PyType_Ready, and the creators of instances, for types defined in Python
+   2 mode (python2.h maps the CPython names to these): each marks the type
+   (MB_TPFLAGS_PYTHON2) when it has a table of its own and is not yet
+   ready, then does what its CPython name does.  (In Python 2 mode the
+   declarations of the CPython names, mapped, declare them.) */
+#ifndef MB_PYTHON2
+PyAPI_FUNC(int) MbPython2Type_Ready(PyTypeObject *type);
+PyAPI_FUNC(PyObject *) MbPython2_New(PyTypeObject *type);
+PyAPI_FUNC(PyVarObject *) MbPython2_NewVar(PyTypeObject *type,
+                                          Py_ssize_t nitems);
+PyAPI_FUNC(PyObject *) MbPython2_Init(PyObject *op, PyTypeObject *type);
+PyAPI_FUNC(PyVarObject *) MbPython2_InitVar(PyVarObject *op,
+                                           PyTypeObject *type,
+                                           Py_ssize_t size);
+#endif
+
 /* --- Python 2 exporters of the old protocol ---------------------------------
  *
  * Objects that fill only Python 2's segment slots, to study the old
@@ -305,5 +352,9 @@ PyAPI_FUNC(PyObject *) MbSegments_New(Py_ssize_t nsegments,
                                       const Py_ssize_t *lengths);
 PyAPI_FUNC(PyObject *) MbLegacyReadOnly_New(const char *data, Py_ssize_t len);
 PyAPI_FUNC(PyObject *) MbLegacyChar_New(const char *data, Py_ssize_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !MINIBUF_H */

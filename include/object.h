@@ -7,8 +7,9 @@
  *   is valid only while someone else holds one.
  * - When the count reaches zero, _Py_Dealloc calls the type's tp_dealloc,
  *   which releases what the object owns and then calls tp_free.
- * - Instances of heap types (types made at run time, such as the exception
- *   types of PyErr_NewException) hold a reference to their type.
+ * - Instances of heap types (types made at run time: PyType_FromSpec, the
+ *   exception types of PyErr_NewException) hold a reference to their type,
+ *   which is freed with its last reference.
  * - Statically allocated objects (everything initialised with
  *   PyObject_HEAD_INIT, such as type objects) are immortal, as in CPython
  *   3.12: they start at MB_IMMORTAL_REFCNT, and Py_INCREF and Py_DECREF leave
@@ -16,6 +17,10 @@
  *   same exception type, say) without racing on their count.  Other
  *   objects and their counts must not be shared between threads without a
  *   lock.
+ *
+ * The type object has CPython 3.11's layout, field for field (typeobject.h),
+ * or Python 2.7's when the program defines MB_PYTHON2 before including
+ * Python.h (python2.h); docs/api.md says which fields minibuf uses.
  *
  * Type objects are reached through constant pointers (PyBytes_Type is
  * (*MbType_Bytes)), not exported as structures: a position-independent
@@ -29,6 +34,10 @@
 
 #include "pyport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct _typeobject PyTypeObject;
 
 typedef struct _object {
@@ -40,8 +49,6 @@ typedef struct {
     PyObject ob_base;
     Py_ssize_t ob_size;       /* number of items in the variable part */
 } PyVarObject;
-
-#include "pybuffer.h"
 
 /* The count of immortal objects, as in CPython 3.12: an object whose count
    has the top bit of its low 32 bits set is never changed by Py_INCREF and
@@ -57,63 +64,79 @@ typedef struct {
 #define _PyObject_CAST(op) ((PyObject *)(op))
 #define _PyVarObject_CAST(op) ((PyVarObject *)(op))
 
-typedef void (*destructor)(PyObject *);
+#ifdef __cplusplus
+}
+#endif
+
+#include "pybuffer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- The function types of the slots ------------------------------------ */
+
+typedef PyObject *(*unaryfunc)(PyObject *);
+typedef PyObject *(*binaryfunc)(PyObject *, PyObject *);
+typedef PyObject *(*ternaryfunc)(PyObject *, PyObject *, PyObject *);
+typedef int (*inquiry)(PyObject *);
+typedef Py_ssize_t (*lenfunc)(PyObject *);
+typedef PyObject *(*ssizeargfunc)(PyObject *, Py_ssize_t);
+typedef PyObject *(*ssizessizeargfunc)(PyObject *, Py_ssize_t, Py_ssize_t);
+typedef int (*ssizeobjargproc)(PyObject *, Py_ssize_t, PyObject *);
+typedef int (*ssizessizeobjargproc)(PyObject *, Py_ssize_t, Py_ssize_t,
+                                    PyObject *);
+typedef int (*objobjargproc)(PyObject *, PyObject *, PyObject *);
+typedef int (*objobjproc)(PyObject *, PyObject *);
+typedef int (*visitproc)(PyObject *, void *);
+typedef int (*traverseproc)(PyObject *, visitproc, void *);
 typedef void (*freefunc)(void *);
+typedef void (*destructor)(PyObject *);
+typedef PyObject *(*getattrfunc)(PyObject *, char *);
+typedef PyObject *(*getattrofunc)(PyObject *, PyObject *);
+typedef int (*setattrfunc)(PyObject *, char *, PyObject *);
+typedef int (*setattrofunc)(PyObject *, PyObject *, PyObject *);
+typedef PyObject *(*reprfunc)(PyObject *);
 typedef Py_hash_t (*hashfunc)(PyObject *);
+typedef PyObject *(*richcmpfunc)(PyObject *, PyObject *, int);
+typedef PyObject *(*getiterfunc)(PyObject *);
+typedef PyObject *(*iternextfunc)(PyObject *);
+typedef PyObject *(*descrgetfunc)(PyObject *, PyObject *, PyObject *);
+typedef int (*descrsetfunc)(PyObject *, PyObject *, PyObject *);
+typedef int (*initproc)(PyObject *, PyObject *, PyObject *);
+typedef PyObject *(*newfunc)(PyTypeObject *, PyObject *, PyObject *);
+typedef PyObject *(*allocfunc)(PyTypeObject *, Py_ssize_t);
+typedef PyObject *(*vectorcallfunc)(PyObject *, PyObject *const *, size_t,
+                                    PyObject *);
 
-/* Python 2's segment slots (old-buffer-protocol.txt, and
-   Objects/abstract.c of 2.7): a segment count with the total length, and
-   for each segment a pointer and its length (or -1 with an exception). */
-typedef Py_ssize_t (*readbufferproc)(PyObject *, Py_ssize_t, void **);
-typedef Py_ssize_t (*writebufferproc)(PyObject *, Py_ssize_t, void **);
-typedef Py_ssize_t (*segcountproc)(PyObject *, Py_ssize_t *);
-typedef Py_ssize_t (*charbufferproc)(PyObject *, Py_ssize_t, char **);
+/* Comparison operators of tp_richcompare. */
+#define Py_LT 0
+#define Py_LE 1
+#define Py_EQ 2
+#define Py_NE 3
+#define Py_GT 4
+#define Py_GE 5
 
-/* The slots of the buffer protocols.  CPython 3's two slots come first, so
-   CPython 3's positional initializers compile; Python 2's four follow (set
-   them by name: Python 2 put them first).  A type with bf_getbuffer is
-   served by the new protocol only. */
-typedef struct {
-    getbufferproc bf_getbuffer;
-    releasebufferproc bf_releasebuffer;
-    readbufferproc bf_getreadbuffer;
-    writebufferproc bf_getwritebuffer;
-    segcountproc bf_getsegcount;
-    charbufferproc bf_getcharbuffer;
-} PyBufferProcs;
+/* The tables a type points to: methodobject.h, structmember.h (included
+   by the program itself, as in CPython) and descrobject.h. */
+typedef struct PyMethodDef PyMethodDef;
+typedef struct PyMemberDef PyMemberDef;
+typedef struct PyGetSetDef PyGetSetDef;
 
-/* A subset of CPython's type object, with CPython's field names and in
-   CPython's relative order: designated initializers written for CPython
-   compile as long as they set only these fields. */
-struct _typeobject {
-    PyObject_VAR_HEAD
-    const char *tp_name;          /* "module.Name" or "Name" */
-    Py_ssize_t tp_basicsize;      /* size of an instance */
-    Py_ssize_t tp_itemsize;       /* size of each item of a var object */
-    destructor tp_dealloc;
-    hashfunc tp_hash;             /* NULL: inherited (object: by identity) */
-    PyBufferProcs *tp_as_buffer;
-    unsigned long tp_flags;
-    const char *tp_doc;
-    PyTypeObject *tp_base;
-    freefunc tp_free;
-};
+#ifdef __cplusplus
+}
+#endif
 
-/* Type flags: the values are CPython 3.11's. */
-#define Py_TPFLAGS_HEAPTYPE (1UL << 9)
-#define Py_TPFLAGS_BASETYPE (1UL << 10)
-#define Py_TPFLAGS_READY (1UL << 12)
-#define Py_TPFLAGS_READYING (1UL << 13)
-#define Py_TPFLAGS_HAVE_VERSION_TAG (1UL << 18)
-#define Py_TPFLAGS_BASE_EXC_SUBCLASS (1UL << 30)
-#define Py_TPFLAGS_TYPE_SUBCLASS (1UL << 31)
-#define Py_TPFLAGS_DEFAULT Py_TPFLAGS_HAVE_VERSION_TAG
+/* The type object and its flags, in CPython 3.11's layout or Python 2.7's. */
+#ifdef MB_PYTHON2
+#include "python2.h"
+#else
+#include "typeobject.h"
+#endif
 
-/* Python 2's buffer flags, so that Python 2 code compiles: minibuf looks at
-   the slots themselves (as 2.7's old-protocol functions did), so they are
-   0. */
-#define Py_TPFLAGS_HAVE_GETCHARBUFFER 0
-#define Py_TPFLAGS_HAVE_NEWBUFFER 0
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 PyAPI_DATA(PyTypeObject *const) MbType_Type;
 PyAPI_DATA(PyTypeObject *const) MbType_BaseObject;
@@ -235,6 +258,24 @@ _Py_XNewRef(PyObject *obj)
 }
 #define Py_XNewRef(obj) _Py_XNewRef(_PyObject_CAST(obj))
 
+/* Py_INCREF and Py_XDECREF as exported functions (NULL allowed), for
+   programs and hosts that cannot use inline functions or macros. */
+PyAPI_FUNC(void) Py_IncRef(PyObject *op);
+PyAPI_FUNC(void) Py_DecRef(PyObject *op);
+
+/* --- None and NotImplemented --------------------------------------------- */
+
+/* The singletons, statically allocated and immortal. */
+PyAPI_DATA(PyObject *const) MbNone;
+PyAPI_DATA(PyObject *const) MbNotImplemented;
+#define Py_None (MbNone)
+#define Py_NotImplemented (MbNotImplemented)
+#define Py_RETURN_NONE return Py_NewRef(Py_None)
+#define Py_RETURN_NOTIMPLEMENTED return Py_NewRef(Py_NotImplemented)
+#define Py_IsNone(x) ((x) == Py_None)
+
+/* --- Hashing, attributes, types ------------------------------------------ */
+
 /* The hash of an object, through its type's tp_hash; -1 with an exception
    if it cannot be hashed.  Objects hash by identity unless their type says
    otherwise; bytes and read-only byte memoryviews hash their contents as
@@ -243,6 +284,16 @@ PyAPI_FUNC(Py_hash_t) PyObject_Hash(PyObject *obj);
 
 /* The tp_hash of unhashable types: TypeError "unhashable type: 'T'". */
 PyAPI_FUNC(Py_hash_t) PyObject_HashNotImplemented(PyObject *obj);
+
+/* object.__getattribute__ and __setattr__, for tp_getattro and
+   tp_setattro: minibuf's objects have no attributes and no dictionaries,
+   so they raise AttributeError "'T' object has no attribute 'name'" (name
+   a str).  A name that is not a str is TypeError "attribute name must be
+   string, not 'T'", as in CPython. */
+PyAPI_FUNC(PyObject *) PyObject_GenericGetAttr(PyObject *obj,
+                                               PyObject *name);
+PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject *obj, PyObject *name,
+                                        PyObject *value);
 
 /* Fill in the inherited parts of a type and mark it ready.  0 on success,
    -1 with an exception set. */
@@ -253,6 +304,15 @@ PyAPI_FUNC(int) PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b);
 
 /* The flags of a type (tp_flags). */
 PyAPI_FUNC(unsigned long) PyType_GetFlags(PyTypeObject *type);
+
+/* tp_alloc and tp_new of object: a zeroed instance of tp_basicsize
+   (+ nitems * tp_itemsize) bytes with its header set, a new reference, or
+   NULL with MemoryError; PyType_GenericNew calls type->tp_alloc(type, 0)
+   and ignores its arguments. */
+PyAPI_FUNC(PyObject *) PyType_GenericAlloc(PyTypeObject *type,
+                                           Py_ssize_t nitems);
+PyAPI_FUNC(PyObject *) PyType_GenericNew(PyTypeObject *type, PyObject *args,
+                                         PyObject *kwds);
 
 #define PyType_HasFeature(t, f) ((PyType_GetFlags(t) & (f)) != 0)
 #define PyType_Check(op) \
@@ -266,5 +326,9 @@ _PyObject_TypeCheck(PyObject *ob, PyTypeObject *type)
 }
 #define PyObject_TypeCheck(ob, type) \
     _PyObject_TypeCheck(_PyObject_CAST(ob), (type))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_OBJECT_H */

@@ -10,8 +10,18 @@
  *   owns (or into the Py_buffer itself) and stay valid until the release.
  *   Consumers treat them, and internal, as read-only.
  */
+/* object.h defines PyObject and then includes this file: included first,
+   this file lets object.h do so. */
+#ifndef Py_PYBUFFER_H
+#include "object.h"
+#endif
+
 #ifndef Py_PYBUFFER_H
 #define Py_PYBUFFER_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct bufferinfo {
     void *buf;                /* start of the logical structure */
@@ -112,5 +122,9 @@ PyAPI_FUNC(int) PyBuffer_FromContiguous(const Py_buffer *view,
 /* Copy src's contents into dest (both exporters).  dest must be writable and
    at least as long as src. */
 PyAPI_FUNC(int) PyObject_CopyData(PyObject *dest, PyObject *src);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_PYBUFFER_H */

@@ -13,6 +13,12 @@
 #ifndef Py_ERRORS_H
 #define Py_ERRORS_H
 
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 PyAPI_DATA(PyObject *) PyExc_BaseException;
 PyAPI_DATA(PyObject *) PyExc_Exception;
 PyAPI_DATA(PyObject *) PyExc_TypeError;
@@ -30,6 +36,7 @@ PyAPI_DATA(PyObject *) PyExc_ArithmeticError;
 PyAPI_DATA(PyObject *) PyExc_UnicodeError;
 PyAPI_DATA(PyObject *) PyExc_UnicodeDecodeError;
 PyAPI_DATA(PyObject *) PyExc_UnicodeEncodeError;
+PyAPI_DATA(PyObject *) PyExc_AttributeError;
 
 PyAPI_FUNC(void) PyErr_SetString(PyObject *type, const char *message);
 PyAPI_FUNC(void) PyErr_SetNone(PyObject *type);
@@ -78,5 +85,9 @@ PyAPI_FUNC(PyObject *) PyErr_NewException(const char *name, PyObject *base,
      PyType_HasFeature((PyTypeObject *)(x), Py_TPFLAGS_BASE_EXC_SUBCLASS))
 #define PyExceptionInstance_Check(x) \
     PyType_HasFeature(Py_TYPE(x), Py_TPFLAGS_BASE_EXC_SUBCLASS)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_ERRORS_H */

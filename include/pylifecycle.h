@@ -9,10 +9,20 @@
 #ifndef Py_PYLIFECYCLE_H
 #define Py_PYLIFECYCLE_H
 
+#include "pyport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 PyAPI_FUNC(void) Py_Initialize(void);
 PyAPI_FUNC(void) Py_InitializeEx(int initsigs);
 PyAPI_FUNC(void) Py_Finalize(void);
 PyAPI_FUNC(int) Py_FinalizeEx(void);
 PyAPI_FUNC(int) Py_IsInitialized(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_PYLIFECYCLE_H */

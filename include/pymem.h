@@ -9,6 +9,12 @@
 #ifndef Py_PYMEM_H
 #define Py_PYMEM_H
 
+#include "pyport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 PyAPI_FUNC(void *) PyMem_Malloc(size_t size);
 PyAPI_FUNC(void *) PyMem_Calloc(size_t nelem, size_t elsize);
 PyAPI_FUNC(void *) PyMem_Realloc(void *ptr, size_t new_size);
@@ -19,9 +25,26 @@ PyAPI_FUNC(void *) PyObject_Calloc(size_t nelem, size_t elsize);
 PyAPI_FUNC(void *) PyObject_Realloc(void *ptr, size_t new_size);
 PyAPI_FUNC(void) PyObject_Free(void *ptr);
 
+/* The macros of CPython's pymem.h.  PyMem_New and PyMem_Resize count in
+   items of type and give NULL when the byte count overflows; PyMem_Resize
+   assigns the result to p (NULL on failure, the old block then lost to p:
+   keep a copy, as in CPython). */
+#define PyMem_MALLOC(n) PyMem_Malloc(n)
+#define PyMem_REALLOC(p, n) PyMem_Realloc((p), (n))
+#define PyMem_FREE(p) PyMem_Free(p)
 #define PyMem_New(type, n) \
     ((size_t)(n) > PY_SSIZE_T_MAX / sizeof(type) ? NULL : \
      ((type *)PyMem_Malloc((size_t)(n) * sizeof(type))))
+#define PyMem_NEW(type, n) PyMem_New(type, n)
+#define PyMem_Resize(p, type, n) \
+    ((p) = ((size_t)(n) > PY_SSIZE_T_MAX / sizeof(type)) ? NULL : \
+     (type *)PyMem_Realloc((p), (size_t)(n) * sizeof(type)))
+#define PyMem_RESIZE(p, type, n) PyMem_Resize(p, type, n)
 #define PyMem_Del PyMem_Free
+#define PyMem_DEL PyMem_Free
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* !Py_PYMEM_H */

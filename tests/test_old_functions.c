@@ -195,7 +195,8 @@ START_TEST(test_python2_missing_slots)
 }
 END_TEST
 
-/* A type with both protocols takes CPython 3's path. */
+/* A type with both protocols (a table in Python 2's layout with the new
+   protocol too) takes CPython 3's path. */
 static Py_ssize_t
 never_segment(PyObject *self, Py_ssize_t index, void **pointer)
 {
@@ -206,16 +207,18 @@ never_segment(PyObject *self, Py_ssize_t index, void **pointer)
     return -1;
 }
 
-static PyBufferProcs both_procs = {
-    .bf_getbuffer = counter_getbuffer,
+static MbPython2BufferProcs both_procs = {
     .bf_getreadbuffer = never_segment,
+    .bf_getbuffer = counter_getbuffer,
 };
 
 static PyTypeObject BothType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "test.Both",
     .tp_basicsize = sizeof(Counter),
-    .tp_as_buffer = &both_procs,
+    .tp_as_buffer = (PyBufferProcs *)(void *)&both_procs,
+    .tp_flags = Py_TPFLAGS_DEFAULT | MB_TPFLAGS_PYTHON2
+                | MB_TPFLAGS_PYTHON2_NEWBUFFER,
 };
 
 START_TEST(test_new_protocol_wins)

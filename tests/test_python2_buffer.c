@@ -1,4 +1,7 @@
 /* Python 2's buffer object: windows on objects and memory. */
+/* The buffer object is Python 2's: its slots are read as Python 2 code
+   reads them. */
+#define MB_PYTHON2
 #include "testutil.h"
 
 /* The window's pointer and length through the read slot. */

@@ -1,5 +1,8 @@
 /* The Python 2 exporters: MbSegments_New, MbLegacyReadOnly_New,
  * MbLegacyChar_New and their slots. */
+/* These exporters are Python 2's: their slots are read as Python 2 code
+   reads them. */
+#define MB_PYTHON2
 #include "testutil.h"
 
 static const PyBufferProcs *

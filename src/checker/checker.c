@@ -377,8 +377,9 @@ ask(PyObject *exporter, int flags, Answer *a)
     assert(PyObject_CheckBuffer(exporter));
     memset(a, 0, sizeof(*a));
     Py_ssize_t before = reference_count(exporter);
-    a->result = Py_TYPE(exporter)->tp_as_buffer->bf_getbuffer(
-        exporter, &a->view, flags);
+    getbufferproc getbuffer = (getbufferproc)PyType_GetSlot(
+        Py_TYPE(exporter), Py_bf_getbuffer);
+    a->result = getbuffer(exporter, &a->view, flags);
     int granted = a->result == 0;
     Py_ssize_t expected = before + (granted && a->view.obj == exporter);
     a->count_right = reference_count(exporter) == expected;

@@ -10,8 +10,9 @@
  * - A buffer on memory does not own it; PyBuffer_New's memory follows the
  *   object in the same allocation.
  *
- * The buffer has Python 2's four slots and, as in 2.7, bf_getbuffer; since
- * it has bf_getbuffer, the old-protocol functions treat it as CPython 3's
+ * The buffer has Python 2's four slots and, as in 2.7, bf_getbuffer, in a
+ * table of 2.7's layout (runtime/python2_types.c); since it has
+ * bf_getbuffer, the old-protocol functions treat it as CPython 3's
  * wrappers do.
  */
 #include "objects.h"
@@ -39,7 +40,8 @@ window(BufferObject *self, SegmentKind kind, char **pointer, Py_ssize_t *size)
         *size = self->size;
         return 1;
     }
-    const PyBufferProcs *procs = Py_TYPE(self->base)->tp_as_buffer;
+    const MbPython2BufferProcs *procs = mb_python2_slots(
+        Py_TYPE(self->base));
     if (procs == NULL || procs->bf_getsegcount == NULL
         || procs->bf_getsegcount(self->base, NULL) != 1) {
         PyErr_SetString(PyExc_TypeError,
@@ -171,12 +173,12 @@ buffer_getbuffer(PyObject *self, Py_buffer *view, int flags)
                              ((BufferObject *)self)->readonly, flags);
 }
 
-static PyBufferProcs buffer_procs = {
-    .bf_getbuffer = buffer_getbuffer,
+static MbPython2BufferProcs buffer_procs = {
     .bf_getreadbuffer = buffer_getreadbuffer,
     .bf_getwritebuffer = buffer_getwritebuffer,
     .bf_getsegcount = buffer_getsegcount,
     .bf_getcharbuffer = buffer_getcharbuffer,
+    .bf_getbuffer = buffer_getbuffer,
 };
 
 static void
@@ -191,8 +193,10 @@ static PyTypeObject buffer_type = {
     .tp_name = "buffer",
     .tp_basicsize = sizeof(BufferObject),
     .tp_dealloc = buffer_dealloc,
-    .tp_as_buffer = &buffer_procs,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,
+    .tp_as_buffer = (PyBufferProcs *)(void *)&buffer_procs,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY | MB_TPFLAGS_PYTHON2
+                | MB_TPFLAGS_PYTHON2_GETCHARBUFFER
+                | MB_TPFLAGS_PYTHON2_NEWBUFFER,
     .tp_doc = "Python 2's buffer: a window on another object's memory.",
     .tp_base = &mb_object_type,
     .tp_free = PyObject_Free,
@@ -266,7 +270,7 @@ check_base(PyObject *base, int writable)
         mb_err_null_argument();
         return 0;
     }
-    const PyBufferProcs *procs = Py_TYPE(base)->tp_as_buffer;
+    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(base));
     if (procs == NULL || procs->bf_getsegcount == NULL
         || (writable ? procs->bf_getwritebuffer
                      : procs->bf_getreadbuffer) == NULL) {

@@ -4,6 +4,8 @@
  * Python 2 type of that kind had, so the old functions take Python 2.7's
  * path and give its messages.
  *
+ * Their tables are in Python 2.7's layout (runtime/python2_types.c).
+ *
  * Ownership: each object owns a copy of its segments, in one allocation
  * with the object; the pointers it hands out stay valid while it lives.
  */
@@ -52,19 +54,19 @@ segment_count(PyObject *self, Py_ssize_t *total)
     return s->nsegments;
 }
 
-static PyBufferProcs segments_procs = {
+static MbPython2BufferProcs segments_procs = {
     .bf_getreadbuffer = segment,
     .bf_getwritebuffer = segment,
     .bf_getsegcount = segment_count,
     .bf_getcharbuffer = segment_as_chars,
 };
 
-static PyBufferProcs read_only_procs = {
+static MbPython2BufferProcs read_only_procs = {
     .bf_getreadbuffer = segment,
     .bf_getsegcount = segment_count,
 };
 
-static PyBufferProcs char_procs = {
+static MbPython2BufferProcs char_procs = {
     .bf_getsegcount = segment_count,
     .bf_getcharbuffer = segment_as_chars,
 };
@@ -75,8 +77,10 @@ static PyBufferProcs char_procs = {
         .tp_name = TP_NAME,                                             \
         .tp_basicsize = sizeof(Segments),                               \
         .tp_dealloc = segments_dealloc,                                 \
-        .tp_as_buffer = &PROCS,                                         \
-        .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,              \
+        .tp_as_buffer = (PyBufferProcs *)(void *)&PROCS,                \
+        .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY               \
+                    | MB_TPFLAGS_PYTHON2                                \
+                    | MB_TPFLAGS_PYTHON2_GETCHARBUFFER,                 \
         .tp_doc = DOC,                                                  \
         .tp_base = &mb_object_type,                                     \
         .tp_free = PyObject_Free,                                       \

@@ -61,7 +61,8 @@ mb_granted_with_error(PyObject *obj, Py_buffer *view)
 int
 mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags)
 {
-    int result = Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    int result = mb_buffer_procs(Py_TYPE(obj))->bf_getbuffer(obj, view,
+                                                             flags);
     if (result != 0 && !PyErr_Occurred() && mb_tracking_on()) {
         PyErr_SetString(PyExc_SystemError,
                         "bf_getbuffer failed without setting an exception");
@@ -75,13 +76,15 @@ mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags)
 int
 PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
 {
-    if (obj == NULL || !mb_has_getbuffer(obj)) {
+    PyBufferProcs *procs;
+    if (obj == NULL || (procs = mb_buffer_procs(Py_TYPE(obj))) == NULL
+        || procs->bf_getbuffer == NULL) {
         return not_an_exporter(obj);
     }
     if (mb_tracking()) {
         return mb_tracked_getbuffer(obj, view, flags);
     }
-    return Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, view, flags);
+    return procs->bf_getbuffer(obj, view, flags);
 }
 
 void
@@ -91,7 +94,7 @@ PyBuffer_Release(Py_buffer *view)
     if (view == NULL || (obj = view->obj) == NULL) {
         return;
     }
-    PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
+    PyBufferProcs *procs = mb_buffer_procs(Py_TYPE(obj));
     if (procs != NULL && procs->bf_releasebuffer != NULL) {
         procs->bf_releasebuffer(obj, view);
     }

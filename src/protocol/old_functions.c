@@ -5,9 +5,11 @@
  * - a type with bf_getbuffer, or with no Python 2 slot at all, gets CPython
  *   3's wrappers (3.6 to 3.12): a PyBUF_SIMPLE or PyBUF_WRITABLE request
  *   whose view is released before the pointer is returned;
- * - a type that fills only Python 2's slots gets Python 2.7.18's functions:
- *   one slot each, a single segment required, 2.7's messages, and a slot's
- *   own error passed on.
+ * - a type that fills only Python 2's slots (a table in 2.7's layout:
+ *   runtime/python2_types.c) gets Python 2.7.18's functions: one slot each,
+ *   a single segment required, 2.7's messages, and a slot's own error
+ *   passed on.  As in 2.7, bf_getcharbuffer counts only when the type has
+ *   Py_TPFLAGS_HAVE_GETCHARBUFFER.
  *
  * Lifetime: in both, nothing keeps the memory in place after the call.  In
  * CPython 3 the export is released at once, so a bytearray can be resized
@@ -19,20 +21,25 @@
 
 typedef enum { READ_SEGMENT, WRITE_SEGMENT, CHAR_SEGMENT } SegmentKind;
 
-/* 1 if obj's type serves the old protocol through Python 2's slots. */
-static int
-uses_python2_slots(PyObject *obj)
+/* Python 2's slots of obj's type when it serves the old protocol through
+   them (no bf_getbuffer, and a segment slot), else NULL. */
+static const MbPython2BufferProcs *
+python2_slots(PyObject *obj)
 {
-    const PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
-    return procs != NULL && procs->bf_getbuffer == NULL
-           && (procs->bf_getreadbuffer != NULL
-               || procs->bf_getwritebuffer != NULL
-               || procs->bf_getsegcount != NULL
-               || procs->bf_getcharbuffer != NULL);
+    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(obj));
+    if (procs == NULL || mb_has_getbuffer(obj)) {
+        return NULL;
+    }
+    if (procs->bf_getreadbuffer == NULL && procs->bf_getwritebuffer == NULL
+        && procs->bf_getsegcount == NULL && procs->bf_getcharbuffer == NULL) {
+        return NULL;
+    }
+    return procs;
 }
 
 static int
-has_segment_slot(const PyBufferProcs *procs, SegmentKind kind)
+has_segment_slot(PyObject *obj, const MbPython2BufferProcs *procs,
+                 SegmentKind kind)
 {
     switch (kind) {
     case READ_SEGMENT:
@@ -40,15 +47,17 @@ has_segment_slot(const PyBufferProcs *procs, SegmentKind kind)
     case WRITE_SEGMENT:
         return procs->bf_getwritebuffer != NULL;
     default:
-        return procs->bf_getcharbuffer != NULL;
+        return procs->bf_getcharbuffer != NULL
+               && (Py_TYPE(obj)->tp_flags
+                   & MB_TPFLAGS_PYTHON2_GETCHARBUFFER);
     }
 }
 
 /* Segment 0 of obj through the slot of `kind`; returns its length, or -1
    with the slot's exception. */
 static Py_ssize_t
-call_segment_slot(const PyBufferProcs *procs, SegmentKind kind, PyObject *obj,
-                  void **pointer)
+call_segment_slot(const MbPython2BufferProcs *procs, SegmentKind kind,
+                  PyObject *obj, void **pointer)
 {
     switch (kind) {
     case READ_SEGMENT:
@@ -67,12 +76,11 @@ call_segment_slot(const PyBufferProcs *procs, SegmentKind kind, PyObject *obj,
 /* Python 2.7's As*Buffer: the slot of `kind` and the segment count must
    exist (else TypeError `missing`), there must be exactly one segment. */
 static int
-python2_segment(PyObject *obj, SegmentKind kind, const char *missing,
-                void **buffer, Py_ssize_t *buffer_len)
+python2_segment(PyObject *obj, const MbPython2BufferProcs *procs,
+                SegmentKind kind, const char *missing, void **buffer,
+                Py_ssize_t *buffer_len)
 {
-    const PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
-    if (procs == NULL || !has_segment_slot(procs, kind)
-        || procs->bf_getsegcount == NULL) {
+    if (!has_segment_slot(obj, procs, kind) || procs->bf_getsegcount == NULL) {
         PyErr_SetString(PyExc_TypeError, missing);
         return -1;
     }
@@ -117,10 +125,11 @@ PyObject_AsCharBuffer(PyObject *obj, const char **buffer,
         mb_err_null_argument();
         return -1;
     }
-    if (uses_python2_slots(obj)) {
+    const MbPython2BufferProcs *procs = python2_slots(obj);
+    if (procs != NULL) {
         void *pointer;
-        if (python2_segment(obj, CHAR_SEGMENT, "expected a string or other "
-                            "character buffer object", &pointer,
+        if (python2_segment(obj, procs, CHAR_SEGMENT, "expected a string or "
+                            "other character buffer object", &pointer,
                             buffer_len) < 0) {
             return -1;
         }
@@ -143,9 +152,10 @@ PyObject_AsReadBuffer(PyObject *obj, const void **buffer,
         mb_err_null_argument();
         return -1;
     }
-    if (uses_python2_slots(obj)) {
+    const MbPython2BufferProcs *procs = python2_slots(obj);
+    if (procs != NULL) {
         void *pointer;
-        if (python2_segment(obj, READ_SEGMENT,
+        if (python2_segment(obj, procs, READ_SEGMENT,
                             "expected a readable buffer object", &pointer,
                             buffer_len) < 0) {
             return -1;
@@ -163,8 +173,9 @@ PyObject_AsWriteBuffer(PyObject *obj, void **buffer, Py_ssize_t *buffer_len)
         mb_err_null_argument();
         return -1;
     }
-    if (uses_python2_slots(obj)) {
-        return python2_segment(obj, WRITE_SEGMENT,
+    const MbPython2BufferProcs *procs = python2_slots(obj);
+    if (procs != NULL) {
+        return python2_segment(obj, procs, WRITE_SEGMENT,
                                "expected a writeable buffer object", buffer,
                                buffer_len);
     }
@@ -187,8 +198,8 @@ PyObject_CheckReadBuffer(PyObject *obj)
     if (obj == NULL) {
         return 0;
     }
-    if (uses_python2_slots(obj)) {
-        const PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
+    const MbPython2BufferProcs *procs = python2_slots(obj);
+    if (procs != NULL) {
         return procs->bf_getreadbuffer != NULL
                && procs->bf_getsegcount != NULL
                && procs->bf_getsegcount(obj, NULL) == 1;

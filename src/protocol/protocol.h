@@ -14,7 +14,7 @@
 static inline int
 mb_has_getbuffer(PyObject *obj)
 {
-    PyBufferProcs *procs = Py_TYPE(obj)->tp_as_buffer;
+    PyBufferProcs *procs = mb_buffer_procs(Py_TYPE(obj));
     return procs != NULL && procs->bf_getbuffer != NULL;
 }
 

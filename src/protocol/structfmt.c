@@ -62,26 +62,6 @@ static const CodeInfo codes[128] = {
 
 /* --- Checking the text --------------------------------------------------- */
 
-/* CPython's UnicodeDecodeError for the invalid sequence of error_length
-   bytes at s[i]; -1. */
-static int
-decode_error(const unsigned char *s, size_t i, size_t error_length,
-             const char *reason)
-{
-    if (error_length == 1) {
-        PyErr_Format(PyExc_UnicodeDecodeError,
-                     "'utf-8' codec can't decode byte 0x%02x in position "
-                     "%zd: %s", s[i], (Py_ssize_t)i, reason);
-    }
-    else {
-        PyErr_Format(PyExc_UnicodeDecodeError,
-                     "'utf-8' codec can't decode bytes in position %zd-%zd: "
-                     "%s", (Py_ssize_t)i, (Py_ssize_t)(i + error_length - 1),
-                     reason);
-    }
-    return -1;
-}
-
 /* CPython's UnicodeEncodeError for the run of non-ASCII characters
    [start, end) (in code points), the first of which is `first`; -1. */
 static int
@@ -133,7 +113,7 @@ check_ascii(const char *format)
         size_t length = mb_utf8_sequence(s + i, n - i, &reason,
                                          &error_length);
         if (length == 0) {
-            return decode_error(s, i, error_length, reason);
+            return mb_utf8_decode_error(s, i, error_length, reason);
         }
         if (length > 1) {
             /* The first run of non-ASCII characters is the one reported. */

@@ -61,6 +61,7 @@ EXCEPTION_TYPE(NotImplementedError, "NotImplementedError", &exc_RuntimeError);
 EXCEPTION_TYPE(UnicodeError, "UnicodeError", &exc_ValueError);
 EXCEPTION_TYPE(UnicodeDecodeError, "UnicodeDecodeError", &exc_UnicodeError);
 EXCEPTION_TYPE(UnicodeEncodeError, "UnicodeEncodeError", &exc_UnicodeError);
+EXCEPTION_TYPE(AttributeError, "AttributeError", &exc_Exception);
 EXCEPTION_TYPE(StructError, "struct.error", &exc_Exception);
 
 PyObject *PyExc_BaseException = (PyObject *)&exc_BaseException;
@@ -80,6 +81,7 @@ PyObject *PyExc_NotImplementedError = (PyObject *)&exc_NotImplementedError;
 PyObject *PyExc_UnicodeError = (PyObject *)&exc_UnicodeError;
 PyObject *PyExc_UnicodeDecodeError = (PyObject *)&exc_UnicodeDecodeError;
 PyObject *PyExc_UnicodeEncodeError = (PyObject *)&exc_UnicodeEncodeError;
+PyObject *PyExc_AttributeError = (PyObject *)&exc_AttributeError;
 PyObject *MbExc_StructError = (PyObject *)&exc_StructError;
 
 /* --- The indicator ------------------------------------------------------- */
@@ -389,6 +391,7 @@ PyErr_NewException(const char *name, PyObject *base, PyObject *dict)
     memcpy(stored_name, name, length + 1);
     PyObject_Init((PyObject *)type, &mb_type_type);
     type->tp_name = stored_name;
+    type->tp_dealloc = mb_heap_dealloc;
     type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE
                      | Py_TPFLAGS_HEAPTYPE;
     Py_INCREF(base);

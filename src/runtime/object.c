@@ -3,7 +3,10 @@
  * Ownership rules:
  * - PyObject_Init gives a new object its first reference and, for a heap
  *   type, a reference to the type; _Py_Dealloc (reached from Py_DECREF)
- *   calls tp_dealloc and then drops that type reference.
+ *   calls tp_dealloc.  As in CPython 3.8 and later, the instance's
+ *   reference to a heap type is dropped by its tp_dealloc: a heap type
+ *   made without one gets mb_heap_dealloc, which runs the base's and then
+ *   drops it; a heap type's own tp_dealloc must do so itself.
  * - Static types are immortal (object.h); one whose count still reaches
  *   zero was never given PyObject_HEAD_INIT, and the process stops with a
  *   message rather than free static memory, as CPython does.
@@ -11,7 +14,11 @@
  *   buffer slots, as CPython 3.11 does (and 2.7 did for its four slots): a
  *   type with its own PyBufferProcs table gets the base's slots written
  *   into the empty entries of that table; a type without a table shares the
- *   base's.
+ *   base's (python2_types.c, for tables of either layout).  As in CPython,
+ *   tp_new is not inherited by a static type whose base is object.
+ * - minibuf has no cycle collector: the PyObject_GC_ functions allocate
+ *   and free as the plain ones do; tp_traverse and tp_clear are never
+ *   called.
  */
 #include "runtime.h"
 
@@ -33,8 +40,8 @@ object_hash(PyObject *self)
     return x == -1 ? -2 : x;
 }
 
-/* Only heap types (made by PyErr_NewException) are ever freed: their name
-   lives in the same block as the type. */
+/* Only heap types (PyType_FromSpec, PyErr_NewException) are ever freed:
+   their name and tables live in the same block as the type. */
 static void
 type_dealloc(PyObject *self)
 {
@@ -54,7 +61,11 @@ PyTypeObject mb_object_type = {
     .tp_basicsize = sizeof(PyObject),
     .tp_dealloc = object_dealloc,
     .tp_hash = object_hash,
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
+    .tp_alloc = PyType_GenericAlloc,
+    .tp_new = PyType_GenericNew,
     .tp_free = PyObject_Free,
 };
 
@@ -79,35 +90,9 @@ static int ensure_ready(PyTypeObject *type);
 
 /* Flags that say "derives from a built-in" and pass from base to subtype. */
 #define INHERITED_FLAGS \
-    (Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS)
-
-/* Copy into type the buffer slots it leaves empty.  Assumption: base is
-   ready, so its table (if any) already holds every inherited slot. */
-static void
-inherit_buffer_slots(PyTypeObject *type, const PyTypeObject *base)
-{
-    assert(base->tp_flags & Py_TPFLAGS_READY);
-    PyBufferProcs *mine = type->tp_as_buffer;
-    const PyBufferProcs *theirs = base->tp_as_buffer;
-    if (theirs == NULL) {
-        return;
-    }
-    if (mine == NULL) {
-        type->tp_as_buffer = base->tp_as_buffer;
-        return;
-    }
-#define INHERIT_SLOT(slot)              \
-    if (mine->slot == NULL) {           \
-        mine->slot = theirs->slot;      \
-    }
-    INHERIT_SLOT(bf_getbuffer)
-    INHERIT_SLOT(bf_releasebuffer)
-    INHERIT_SLOT(bf_getreadbuffer)
-    INHERIT_SLOT(bf_getwritebuffer)
-    INHERIT_SLOT(bf_getsegcount)
-    INHERIT_SLOT(bf_getcharbuffer)
-#undef INHERIT_SLOT
-}
+    (Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS \
+     | Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS \
+     | Py_TPFLAGS_UNICODE_SUBCLASS)
 
 /* Assumption: base is ready. */
 static void
@@ -126,11 +111,24 @@ inherit(PyTypeObject *type, const PyTypeObject *base)
     if (type->tp_free == NULL) {
         type->tp_free = base->tp_free;
     }
+    if (type->tp_alloc == NULL) {
+        type->tp_alloc = base->tp_alloc;
+    }
+    if (type->tp_new == NULL && ((type->tp_flags & Py_TPFLAGS_HEAPTYPE)
+                                 || base != &mb_object_type)) {
+        type->tp_new = base->tp_new;
+    }
     if (type->tp_hash == NULL) {
         type->tp_hash = base->tp_hash;
     }
+    if (type->tp_getattro == NULL) {
+        type->tp_getattro = base->tp_getattro;
+    }
+    if (type->tp_setattro == NULL) {
+        type->tp_setattro = base->tp_setattro;
+    }
     type->tp_flags |= base->tp_flags & INHERITED_FLAGS;
-    inherit_buffer_slots(type, base);
+    mb_inherit_buffer_slots(type, base);
 }
 
 int
@@ -281,7 +279,6 @@ void
 _Py_Dealloc(PyObject *op)
 {
     PyTypeObject *type = Py_TYPE(op);
-    int heap = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0;
     mb_count_object(-1);
     if (mb_tracking()) {
         mb_untrack_object(op);
@@ -292,7 +289,129 @@ _Py_Dealloc(PyObject *op)
     else {
         PyObject_Free(op);
     }
-    if (heap) {
-        Py_DECREF(type);
+}
+
+void
+mb_heap_dealloc(PyObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    const PyTypeObject *base = type;
+    while (base->tp_dealloc == mb_heap_dealloc) {
+        base = base->tp_base;
     }
+    if (base->tp_dealloc != NULL) {
+        base->tp_dealloc(self);
+    }
+    else {
+        PyObject_Free(self);
+    }
+    Py_DECREF(type);
+}
+
+void
+Py_IncRef(PyObject *op)
+{
+    Py_XINCREF(op);
+}
+
+void
+Py_DecRef(PyObject *op)
+{
+    Py_XDECREF(op);
+}
+
+/* --- object's tp_alloc and tp_new ---------------------------------------- */
+
+PyObject *
+PyType_GenericAlloc(PyTypeObject *type, Py_ssize_t nitems)
+{
+    if (ensure_ready(type) < 0) {
+        return NULL;
+    }
+    if (nitems < 0) {
+        PyErr_BadInternalCall();
+        return NULL;
+    }
+    /* As CPython: room for one item more than asked, for a sentinel. */
+    size_t basic = (size_t)type->tp_basicsize;
+    size_t item = (size_t)type->tp_itemsize;
+    if (item != 0
+        && (size_t)nitems + 1 > (PY_SSIZE_T_MAX - basic) / item) {
+        return PyErr_NoMemory();
+    }
+    size_t size = basic + ((size_t)nitems + 1) * item;
+    size = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+    void *block = PyObject_Calloc(1, size);
+    if (item == 0) {
+        return PyObject_Init(block, type);
+    }
+    return (PyObject *)PyObject_InitVar(block, type, nitems);
+}
+
+PyObject *
+PyType_GenericNew(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)args;
+    (void)kwds;
+    return type->tp_alloc(type, 0);
+}
+
+/* --- Attributes ---------------------------------------------------------- */
+
+/* The attribute's name as text, or NULL with CPython's TypeError. */
+static const char *
+attribute_name(PyObject *name)
+{
+    if (name == NULL || !PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be string, not "
+                     "'%.200s'", name ? Py_TYPE(name)->tp_name : "NULL");
+        return NULL;
+    }
+    return PyUnicode_AsUTF8(name);
+}
+
+PyObject *
+PyObject_GenericGetAttr(PyObject *obj, PyObject *name)
+{
+    const char *text = attribute_name(name);
+    if (text != NULL) {
+        PyErr_Format(PyExc_AttributeError, "'%.100s' object has no "
+                     "attribute '%.400s'", Py_TYPE(obj)->tp_name, text);
+    }
+    return NULL;
+}
+
+int
+PyObject_GenericSetAttr(PyObject *obj, PyObject *name, PyObject *value)
+{
+    (void)value;
+    (void)PyObject_GenericGetAttr(obj, name);
+    return -1;
+}
+
+/* --- The cycle collector's API, without a collector ----------------------- */
+
+void
+PyObject_GC_Track(void *op)
+{
+    (void)op;
+}
+
+void
+PyObject_GC_UnTrack(void *op)
+{
+    (void)op;
+}
+
+void
+PyObject_GC_Del(void *op)
+{
+    PyObject_Free(op);
+}
+
+int
+PyObject_GC_IsTracked(PyObject *op)
+{
+    (void)op;
+    return 0;
 }

@@ -59,6 +59,48 @@
 MB_HIDDEN extern PyTypeObject mb_type_type;
 MB_HIDDEN extern PyTypeObject mb_object_type;
 
+/* The tp_dealloc of heap types made without one (PyType_FromSpec,
+   PyErr_NewException), as CPython's subtype_dealloc: the nearest base's
+   tp_dealloc, then the instance's reference to its type dropped. */
+void mb_heap_dealloc(PyObject *self);
+
+/* --- Buffer slots (python2_types.c) --------------------------------------
+ *
+ * A type's tp_as_buffer points to CPython 3's table, or, when its flags
+ * hold MB_TPFLAGS_PYTHON2 (minibuf.h), to Python 2.7's (a type defined in
+ * Python 2 mode, or one of minibuf's Python 2 exporters).  Every reader of
+ * the table asks here.
+ */
+
+/* The new protocol's slots of a type whose table is 2.7's: the last two
+   entries when the type has MB_TPFLAGS_PYTHON2_NEWBUFFER, else NULL. */
+PyBufferProcs *mb_python2_new_protocol(const PyTypeObject *type);
+
+/* The new protocol's slots of type, or NULL. */
+static inline PyBufferProcs *
+mb_buffer_procs(const PyTypeObject *type)
+{
+    if (type->tp_flags & MB_TPFLAGS_PYTHON2) {
+        return mb_python2_new_protocol(type);
+    }
+    return type->tp_as_buffer;
+}
+
+/* Python 2's slots of type, or NULL when its table is CPython 3's. */
+static inline const MbPython2BufferProcs *
+mb_python2_slots(const PyTypeObject *type)
+{
+    if (type->tp_flags & MB_TPFLAGS_PYTHON2) {
+        return (const MbPython2BufferProcs *)(const void *)type->tp_as_buffer;
+    }
+    return NULL;
+}
+
+/* Copy into type the buffer slots it leaves empty, from base: each table
+   in its own layout, a type without a table sharing its base's (and its
+   layout).  Assumption: base is ready. */
+void mb_inherit_buffer_slots(PyTypeObject *type, const PyTypeObject *base);
+
 /* --- Accounting (mem.c) -------------------------------------------------- */
 
 /* Kinds of small blocks a thread keeps for reuse (mb_cached_malloc). */
@@ -238,6 +280,12 @@ size_t mb_utf8_sequence(const unsigned char *s, size_t n,
 
 /* The code point of the valid UTF-8 sequence of `length` bytes at s. */
 long mb_utf8_code_point(const unsigned char *s, size_t length);
+
+/* CPython's UnicodeDecodeError for the invalid sequence of error_length
+   bytes at s[i] ("'utf-8' codec can't decode byte 0xff in position 0:
+   invalid start byte"); -1. */
+int mb_utf8_decode_error(const unsigned char *s, size_t i,
+                         size_t error_length, const char *reason);
 
 /* The formatter behind PyErr_Format (strformat.c): a new PyMem_Malloc'd,
    NUL-terminated string, or NULL on failure with *length untouched. */

@@ -1,8 +1,8 @@
 /* UTF-8 as CPython's decoder reads it: the length of each valid sequence,
  * and for an invalid one the reason and the number of bytes the error
  * covers, which is what the "replace" error handler turns into one
- * U+FFFD.  Used for the messages of struct formats (structfmt.c) and for
- * PyErr_Format's %s (strformat.c).
+ * U+FFFD.  Used for the messages of struct formats (structfmt.c), for
+ * PyErr_Format's %s (strformat.c), and for str (objects/unicode.c).
  */
 #include "runtime.h"
 
@@ -63,4 +63,24 @@ mb_utf8_code_point(const unsigned char *s, size_t length)
         c = (c << 6) | (s[i] & 0x3F);
     }
     return c;
+}
+
+/* CPython's UnicodeDecodeError for the invalid sequence of error_length
+   bytes at s[i]; -1. */
+int
+mb_utf8_decode_error(const unsigned char *s, size_t i, size_t error_length,
+                     const char *reason)
+{
+    if (error_length == 1) {
+        PyErr_Format(PyExc_UnicodeDecodeError,
+                     "'utf-8' codec can't decode byte 0x%02x in position "
+                     "%zd: %s", s[i], (Py_ssize_t)i, reason);
+    }
+    else {
+        PyErr_Format(PyExc_UnicodeDecodeError,
+                     "'utf-8' codec can't decode bytes in position %zd-%zd: "
+                     "%s", (Py_ssize_t)i, (Py_ssize_t)(i + error_length - 1),
+                     reason);
+    }
+    return -1;
 }

@@ -1,10 +1,12 @@
 /* An exporter written for Python 2's PyBufferProcs, for the scenarios that
- * compare with Python 2.7.  Each type fills a different set of the four
+ * compare with Python 2.7, compiled as Python 2 code.  Each type fills a different set of the four
  * slots; every instance has its own segments and can make a slot fail.
  */
 #ifndef LEGACY_EXPORTER_H
 #define LEGACY_EXPORTER_H
 
+/* Python 2 code: minibuf's Python 2 mode (CPython 2.7 ignores the name). */
+#define MB_PYTHON2
 #include "scenario.h"
 
 typedef struct {

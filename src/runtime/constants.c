@@ -1,0 +1,24 @@
+/* None and NotImplemented: statically allocated, immortal singletons of
+ * types that cannot be instantiated, as in CPython (NoneType,
+ * NotImplementedType).  They hash by identity.
+ */
+#include "runtime.h"
+
+#define SINGLETON_TYPE(NAME, TP_NAME)                                   \
+    static PyTypeObject NAME = {                                        \
+        PyVarObject_HEAD_INIT(&mb_type_type, 0)                         \
+        .tp_name = TP_NAME,                                             \
+        .tp_basicsize = sizeof(PyObject),                               \
+        .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,              \
+        .tp_base = &mb_object_type,                                     \
+    }
+
+SINGLETON_TYPE(none_type, "NoneType");
+SINGLETON_TYPE(not_implemented_type, "NotImplementedType");
+
+static PyObject none = {MB_IMMORTAL_REFCNT, &none_type};
+static PyObject not_implemented = {MB_IMMORTAL_REFCNT,
+                                   &not_implemented_type};
+
+PyObject *const MbNone = &none;
+PyObject *const MbNotImplemented = &not_implemented;
