@@ -19,9 +19,9 @@
  * the flag MB_TPFLAGS_PYTHON2 says that its tp_as_buffer points to a table
  * in 2.7's layout, and every function of the library reads the table so.
  * The fields the library reads lie at the same offsets in both type
- * layouts (tests/differential/type_layout.c shows 2.7's and 3.11's
- * offsets).  Included by object.h; docs/old-protocol.md puts the two
- * layouts side by side.
+ * layouts (tests/differential/type_layout_python2.c and type_layout.c
+ * check them against 2.7 and 3.11).  Included by object.h;
+ * docs/old-protocol.md puts the two layouts side by side.
  */
 #ifndef Py_PYTHON2_H
 #define Py_PYTHON2_H
