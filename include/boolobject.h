@@ -8,8 +8,9 @@
 extern "C" {
 #endif
 
-PyAPI_DATA(PyTypeObject *const) MbType_Bool;
-#define PyBool_Type (*MbType_Bool)
+PyAPI_DATA(PyTypeObject) MbTypeObject_Bool;
+#define MbType_Bool (&MbTypeObject_Bool)
+#define PyBool_Type MbTypeObject_Bool
 #define PyBool_Check(op) Py_IS_TYPE((op), &PyBool_Type)
 
 /* Statically allocated and immortal, like None. */

@@ -24,8 +24,9 @@ extern "C" {
 /* The size that means "to the end of the object". */
 #define Py_END_OF_BUFFER (-1)
 
-PyAPI_DATA(PyTypeObject *const) MbType_Buffer;
-#define PyBuffer_Type (*MbType_Buffer)
+PyAPI_DATA(PyTypeObject) MbTypeObject_Buffer;
+#define MbType_Buffer (&MbTypeObject_Buffer)
+#define PyBuffer_Type MbTypeObject_Buffer
 #define PyBuffer_Check(op) Py_IS_TYPE((op), &PyBuffer_Type)
 
 /* A read-only window on base, which must have bf_getreadbuffer and

@@ -22,8 +22,9 @@ typedef struct {
     Py_ssize_t ob_exports;    /* buffers exported and not released */
 } PyByteArrayObject;
 
-PyAPI_DATA(PyTypeObject *const) MbType_ByteArray;
-#define PyByteArray_Type (*MbType_ByteArray)
+PyAPI_DATA(PyTypeObject) MbTypeObject_ByteArray;
+#define MbType_ByteArray (&MbTypeObject_ByteArray)
+#define PyByteArray_Type MbTypeObject_ByteArray
 
 /* What an empty bytearray exports: a NUL byte, never NULL.  Reached
    through a constant pointer, like the type objects (object.h). */

@@ -20,8 +20,9 @@ typedef struct {
     char ob_sval[1];          /* ob_size bytes and a NUL */
 } PyBytesObject;
 
-PyAPI_DATA(PyTypeObject *const) MbType_Bytes;
-#define PyBytes_Type (*MbType_Bytes)
+PyAPI_DATA(PyTypeObject) MbTypeObject_Bytes;
+#define MbType_Bytes (&MbTypeObject_Bytes)
+#define PyBytes_Type MbTypeObject_Bytes
 
 #define PyBytes_Check(op) PyObject_TypeCheck((op), &PyBytes_Type)
 #define PyBytes_CheckExact(op) Py_IS_TYPE((op), &PyBytes_Type)

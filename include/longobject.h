@@ -15,8 +15,9 @@
 extern "C" {
 #endif
 
-PyAPI_DATA(PyTypeObject *const) MbType_Long;
-#define PyLong_Type (*MbType_Long)
+PyAPI_DATA(PyTypeObject) MbTypeObject_Long;
+#define MbType_Long (&MbTypeObject_Long)
+#define PyLong_Type MbTypeObject_Long
 
 #define PyLong_Check(op) \
     PyType_HasFeature(Py_TYPE(op), Py_TPFLAGS_LONG_SUBCLASS)
@@ -39,6 +40,7 @@ PyAPI_FUNC(long long) PyLong_AsLongLong(PyObject *obj);
 PyAPI_FUNC(Py_ssize_t) PyLong_AsSsize_t(PyObject *obj);
 PyAPI_FUNC(size_t) PyLong_AsSize_t(PyObject *obj);
 PyAPI_FUNC(unsigned long) PyLong_AsUnsignedLong(PyObject *obj);
+PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLong(PyObject *obj);
 
 #ifdef __cplusplus
 }

@@ -51,10 +51,12 @@ typedef struct {
     Py_ssize_t ob_array[1];
 } PyMemoryViewObject;
 
-PyAPI_DATA(PyTypeObject *const) MbType_MemoryView;
-PyAPI_DATA(PyTypeObject *const) MbType_ManagedBuffer;
-#define PyMemoryView_Type (*MbType_MemoryView)
-#define _PyManagedBuffer_Type (*MbType_ManagedBuffer)
+PyAPI_DATA(PyTypeObject) MbTypeObject_MemoryView;
+#define MbType_MemoryView (&MbTypeObject_MemoryView)
+PyAPI_DATA(PyTypeObject) MbTypeObject_ManagedBuffer;
+#define MbType_ManagedBuffer (&MbTypeObject_ManagedBuffer)
+#define PyMemoryView_Type MbTypeObject_MemoryView
+#define _PyManagedBuffer_Type MbTypeObject_ManagedBuffer
 
 #define PyMemoryView_Check(op) Py_IS_TYPE((op), &PyMemoryView_Type)
 #define PyMemoryView_GET_BUFFER(op) (&((PyMemoryViewObject *)(op))->view)

@@ -247,7 +247,8 @@ typedef struct {
     int flags;                /* MB_ND_* */
 } MbNdArraySpec;
 
-PyAPI_DATA(PyTypeObject *const) MbType_NdArray;
+PyAPI_DATA(PyTypeObject) MbTypeObject_NdArray;
+#define MbType_NdArray (&MbTypeObject_NdArray)
 #define MbNdArray_Check(op) Py_IS_TYPE((op), MbType_NdArray)
 
 /* A new array.  Errors: ValueError "ndim must not exceed 128", "itemsize

@@ -22,12 +22,15 @@
  * or Python 2.7's when the program defines MB_PYTHON2 before including
  * Python.h (python2.h); docs/api.md says which fields minibuf uses.
  *
- * Type objects are reached through constant pointers (PyBytes_Type is
- * (*MbType_Bytes)), not exported as structures: a position-independent
- * executable would otherwise get its own copy of each type object through a
- * copy relocation while the library kept using the original, and type checks
- * would fail.  The price: &PyBytes_Type is not a constant expression, so a
- * static initializer cannot name it; set tp_base before PyType_Ready.
+ * The built-in type objects are exported under minibuf's own names
+ * (PyBytes_Type is MbTypeObject_Bytes, and MbType_Bytes is its address),
+ * so that a program may name them in static initializers, as
+ * PyVarObject_HEAD_INIT(&PyType_Type, 0) does, and a host that also has
+ * CPython's names loaded never confuses the two.  The library refers to
+ * them only through those exported names (its link keeps them
+ * preemptible), so a position-independent executable that gets its own
+ * copy of a type object through a copy relocation shares that copy with
+ * the library, and type checks agree.
  */
 #ifndef Py_OBJECT_H
 #define Py_OBJECT_H
@@ -138,10 +141,12 @@ typedef struct PyGetSetDef PyGetSetDef;
 extern "C" {
 #endif
 
-PyAPI_DATA(PyTypeObject *const) MbType_Type;
-PyAPI_DATA(PyTypeObject *const) MbType_BaseObject;
-#define PyType_Type (*MbType_Type)
-#define PyBaseObject_Type (*MbType_BaseObject)
+PyAPI_DATA(PyTypeObject) MbTypeObject_Type;
+#define MbType_Type (&MbTypeObject_Type)
+PyAPI_DATA(PyTypeObject) MbTypeObject_BaseObject;
+#define MbType_BaseObject (&MbTypeObject_BaseObject)
+#define PyType_Type MbTypeObject_Type
+#define PyBaseObject_Type MbTypeObject_BaseObject
 
 /* Called by Py_DECREF when the count reaches zero. */
 PyAPI_FUNC(void) _Py_Dealloc(PyObject *op);

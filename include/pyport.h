@@ -29,7 +29,11 @@ typedef size_t Py_uhash_t;
 #endif
 
 #define Py_LOCAL_INLINE(type) static inline type
-#define Py_UNUSED(name) _unused_ ## name
+#if defined(__GNUC__) || defined(__clang__)
+#  define Py_UNUSED(name) _unused_ ## name __attribute__((unused))
+#else
+#  define Py_UNUSED(name) _unused_ ## name
+#endif
 #define Py_ARRAY_LENGTH(array) (sizeof(array) / sizeof((array)[0]))
 #define Py_MIN(x, y) (((x) > (y)) ? (y) : (x))
 #define Py_MAX(x, y) (((x) > (y)) ? (x) : (y))

@@ -23,6 +23,16 @@
  * check them against 2.7 and 3.11).  Included by object.h;
  * docs/old-protocol.md puts the two layouts side by side.
  */
+/* Included alone, it turns Python 2 mode on and is included by object.h,
+   at its place there; after Python.h in the other mode, it cannot. */
+#ifndef Py_OBJECT_H
+#  ifndef MB_PYTHON2
+#    define MB_PYTHON2
+#  endif
+#  include "object.h"
+#elif !defined(MB_PYTHON2)
+#  error "python2.h: define MB_PYTHON2 before including Python.h"
+#endif
 #ifndef Py_PYTHON2_H
 #define Py_PYTHON2_H
 

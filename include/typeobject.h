@@ -6,6 +6,10 @@
  * them; docs/api.md has the table.  Included by object.h; Python 2's
  * layout is in python2.h.
  */
+/* Included alone, it is included by object.h, at its place there. */
+#ifndef Py_OBJECT_H
+#  include "object.h"
+#endif
 #ifndef Py_TYPEOBJECT_H
 #define Py_TYPEOBJECT_H
 

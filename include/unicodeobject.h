@@ -25,8 +25,9 @@ typedef uint8_t Py_UCS1;
 #define Py_UNICODE_SIZE 4
 #define Py_UNICODE_WIDE
 
-PyAPI_DATA(PyTypeObject *const) MbType_Unicode;
-#define PyUnicode_Type (*MbType_Unicode)
+PyAPI_DATA(PyTypeObject) MbTypeObject_Unicode;
+#define MbType_Unicode (&MbTypeObject_Unicode)
+#define PyUnicode_Type MbTypeObject_Unicode
 
 #define PyUnicode_Check(op) \
     PyType_HasFeature(Py_TYPE(op), Py_TPFLAGS_UNICODE_SUBCLASS)

@@ -21,7 +21,10 @@ lib.MbErr_TypeName.restype = ctypes.c_char_p
 lib.MbErr_Message.restype = ctypes.c_char_p
 lib.PyErr_Occurred.restype = ctypes.c_void_p
 
-type_type = ctypes.c_void_p.in_dll(lib, "MbType_Type").value
+type_type = ctypes.addressof(ctypes.c_char.in_dll(lib, "MbTypeObject_Type"))
+cpython_type_type = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi,
+                                                          "PyType_Type"))
+check("the library has its own type object", type_type != cpython_type_type)
 type_error = ctypes.c_void_p.in_dll(lib, "PyExc_TypeError").value
 cpython_type_error = ctypes.c_void_p.in_dll(ctypes.pythonapi,
                                             "PyExc_TypeError").value

@@ -60,8 +60,8 @@ bytearray_dealloc(PyObject *self)
     Py_TYPE(self)->tp_free(self);
 }
 
-static PyTypeObject bytearray_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_ByteArray = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "bytearray",
     .tp_basicsize = sizeof(PyByteArrayObject),
     .tp_dealloc = bytearray_dealloc,
@@ -69,11 +69,10 @@ static PyTypeObject bytearray_type = {
     .tp_as_buffer = &bytearray_as_buffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
     .tp_doc = "A mutable sequence of bytes.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_ByteArray = &bytearray_type;
 
 /* 1 if o is a bytearray; otherwise SystemError (CPython asserts). */
 static int
@@ -99,7 +98,7 @@ PyByteArray_FromStringAndSize(const char *bytes, Py_ssize_t size)
         return PyErr_NoMemory();
     }
     PyByteArrayObject *array = PyObject_New(PyByteArrayObject,
-                                            &bytearray_type);
+                                            &PyByteArray_Type);
     if (array == NULL) {
         return NULL;
     }

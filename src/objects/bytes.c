@@ -38,7 +38,7 @@ static PyBufferProcs bytes_as_buffer = {
 static void
 bytes_dealloc(PyObject *self)
 {
-    if (Py_TYPE(self) == MbType_Bytes) {
+    if (Py_TYPE(self) == &PyBytes_Type) {
         mb_payload_free(self, BYTES_HEADER_SIZE + (size_t)Py_SIZE(self));
     }
     else {
@@ -46,8 +46,8 @@ bytes_dealloc(PyObject *self)
     }
 }
 
-static PyTypeObject bytes_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_Bytes = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "bytes",
     .tp_basicsize = BYTES_HEADER_SIZE,
     .tp_itemsize = 1,
@@ -56,11 +56,10 @@ static PyTypeObject bytes_type = {
     .tp_as_buffer = &bytes_as_buffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY,
     .tp_doc = "An immutable sequence of bytes.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_Bytes = &bytes_type;
 
 /* A new bytes object of size bytes, zero-filled unless the caller will
    fill them.  `too_big` is the message of the OverflowError for a size that
@@ -78,7 +77,7 @@ new_bytes(Py_ssize_t size, const char *too_big, int zero)
     if (op == NULL) {
         return (PyBytesObject *)PyErr_NoMemory();
     }
-    PyObject_InitVar((PyVarObject *)op, &bytes_type, size);
+    PyObject_InitVar((PyVarObject *)op, &PyBytes_Type, size);
     op->ob_shash = -1;
     op->ob_sval[size] = '\0';
     return op;

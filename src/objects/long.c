@@ -30,8 +30,8 @@ long_hash(PyObject *self)
     return h == -1 ? -2 : h;
 }
 
-static PyTypeObject long_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_Long = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "int",
     .tp_basicsize = sizeof(LongObject),
     .tp_hash = long_hash,
@@ -39,26 +39,24 @@ static PyTypeObject long_type = {
                 | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_LONG_SUBCLASS
                 | Py_TPFLAGS_READY,
     .tp_doc = "int: a sign and a 64-bit magnitude.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-static PyTypeObject bool_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_Bool = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "bool",
     .tp_basicsize = sizeof(LongObject),
     .tp_hash = long_hash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE
                 | Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_READY,
     .tp_doc = "bool: True or False.",
-    .tp_base = &long_type,
+    .tp_base = &PyLong_Type,
 };
 
-PyTypeObject *const MbType_Long = &long_type;
-PyTypeObject *const MbType_Bool = &bool_type;
 
-static LongObject true_object = {{MB_IMMORTAL_REFCNT, &bool_type}, 0, 1};
-static LongObject false_object = {{MB_IMMORTAL_REFCNT, &bool_type}, 0, 0};
+static LongObject true_object = {{MB_IMMORTAL_REFCNT, &PyBool_Type}, 0, 1};
+static LongObject false_object = {{MB_IMMORTAL_REFCNT, &PyBool_Type}, 0, 0};
 PyObject *const MbTrue = (PyObject *)&true_object;
 PyObject *const MbFalse = (PyObject *)&false_object;
 
@@ -73,7 +71,7 @@ PyBool_FromLong(long ok)
 static PyObject *
 new_long(int negative, unsigned long long magnitude)
 {
-    LongObject *v = PyObject_New(LongObject, &long_type);
+    LongObject *v = PyObject_New(LongObject, &PyLong_Type);
     if (v != NULL) {
         v->negative = negative && magnitude != 0;
         v->magnitude = magnitude;
@@ -226,4 +224,14 @@ PyLong_AsUnsignedLong(PyObject *obj)
                            v, ULONG_MAX, "can't convert negative value to "
                            "unsigned int", "Python int too large to convert "
                            "to C unsigned long");
+}
+
+unsigned long long
+PyLong_AsUnsignedLongLong(PyObject *obj)
+{
+    const LongObject *v = as_long(obj, 1);
+    return v == NULL ? (unsigned long long)-1
+                     : unsigned_value(v, ULLONG_MAX, "can't convert negative "
+                                      "int to unsigned", "int too big to "
+                                      "convert");
 }

@@ -35,8 +35,6 @@
         }                                                               \
     } while (0)
 
-static PyTypeObject mbuf_type;
-static PyTypeObject memory_type;
 
 /* --- The managed buffer -------------------------------------------------- */
 
@@ -45,7 +43,7 @@ mbuf_alloc(void)
 {
     _PyManagedBufferObject *mbuf = (_PyManagedBufferObject *)PyObject_Init(
         mb_cached_malloc(MB_CACHE_MANAGED_BUFFER,
-                         sizeof(_PyManagedBufferObject)), &mbuf_type);
+                         sizeof(_PyManagedBufferObject)), &_PyManagedBuffer_Type);
     if (mbuf == NULL) {
         return NULL;
     }
@@ -93,14 +91,14 @@ mbuf_dealloc(PyObject *self)
     mb_cached_free(MB_CACHE_MANAGED_BUFFER, self);
 }
 
-static PyTypeObject mbuf_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_ManagedBuffer = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "managedbuffer",
     .tp_basicsize = sizeof(_PyManagedBufferObject),
     .tp_dealloc = mbuf_dealloc,
     .tp_hash = PyObject_HashNotImplemented,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
@@ -146,7 +144,7 @@ memory_alloc(int ndim)
                                      VIEW_SIZE(SMALL_VIEW_NDIM))
                   : PyObject_Malloc(VIEW_SIZE(ndim));
     PyMemoryViewObject *mv = (PyMemoryViewObject *)PyObject_InitVar(
-        block, &memory_type, 3 * ndim);
+        block, &PyMemoryView_Type, 3 * ndim);
     if (mv == NULL) {
         return NULL;
     }
@@ -1196,8 +1194,8 @@ memory_hash(PyObject *self)
     return mv->hash;
 }
 
-static PyTypeObject memory_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_MemoryView = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "memoryview",
     .tp_basicsize = offsetof(PyMemoryViewObject, ob_array),
     .tp_itemsize = sizeof(Py_ssize_t),
@@ -1206,9 +1204,7 @@ static PyTypeObject memory_type = {
     .tp_as_buffer = &memory_as_buffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,
     .tp_doc = "A view of another object's memory.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_MemoryView = &memory_type;
-PyTypeObject *const MbType_ManagedBuffer = &mbuf_type;

@@ -293,7 +293,6 @@ error:
 
 /* --- The object ---------------------------------------------------------- */
 
-static PyTypeObject ndarray_type;
 
 static NdArray *
 as_ndarray(PyObject *obj)
@@ -308,7 +307,7 @@ as_ndarray(PyObject *obj)
 static NdArray *
 alloc_ndarray(int flags)
 {
-    NdArray *nd = PyObject_New(NdArray, &ndarray_type);
+    NdArray *nd = PyObject_New(NdArray, MbType_NdArray);
     if (nd == NULL) {
         return NULL;
     }
@@ -640,8 +639,8 @@ static PyBufferProcs ndarray_as_buffer = {
     .bf_releasebuffer = ndarray_releasebuf,
 };
 
-static PyTypeObject ndarray_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_NdArray = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "minibuf.ndarray",
     .tp_basicsize = sizeof(NdArray),
     .tp_dealloc = ndarray_dealloc,
@@ -649,8 +648,7 @@ static PyTypeObject ndarray_type = {
     .tp_as_buffer = &ndarray_as_buffer,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,
     .tp_doc = "An N-dimensional exporter for learning and testing.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_NdArray = &ndarray_type;

@@ -188,8 +188,8 @@ buffer_dealloc(PyObject *self)
     PyObject_Free(self);
 }
 
-static PyTypeObject buffer_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_Buffer = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "buffer",
     .tp_basicsize = sizeof(BufferObject),
     .tp_dealloc = buffer_dealloc,
@@ -198,11 +198,10 @@ static PyTypeObject buffer_type = {
                 | MB_TPFLAGS_PYTHON2_GETCHARBUFFER
                 | MB_TPFLAGS_PYTHON2_NEWBUFFER,
     .tp_doc = "Python 2's buffer: a window on another object's memory.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_Buffer = &buffer_type;
 
 /* A new buffer object; `extra` bytes of zeroed memory follow it. */
 static PyObject *
@@ -225,7 +224,7 @@ new_buffer(PyObject *base, char *ptr, Py_ssize_t size, Py_ssize_t offset,
     if (b == NULL) {
         return PyErr_NoMemory();
     }
-    PyObject_Init((PyObject *)b, &buffer_type);
+    PyObject_Init((PyObject *)b, &PyBuffer_Type);
     b->base = Py_XNewRef(base);
     b->ptr = extra > 0 ? (char *)(b + 1) : ptr;
     b->size = size;

@@ -73,7 +73,7 @@ static MbPython2BufferProcs char_procs = {
 
 #define LEGACY_TYPE(NAME, TP_NAME, PROCS, DOC)                          \
     static PyTypeObject NAME = {                                        \
-        PyVarObject_HEAD_INIT(&mb_type_type, 0)                         \
+        PyVarObject_HEAD_INIT(&PyType_Type, 0)                         \
         .tp_name = TP_NAME,                                             \
         .tp_basicsize = sizeof(Segments),                               \
         .tp_dealloc = segments_dealloc,                                 \
@@ -82,7 +82,7 @@ static MbPython2BufferProcs char_procs = {
                     | MB_TPFLAGS_PYTHON2                                \
                     | MB_TPFLAGS_PYTHON2_GETCHARBUFFER,                 \
         .tp_doc = DOC,                                                  \
-        .tp_base = &mb_object_type,                                     \
+        .tp_base = &PyBaseObject_Type,                                     \
         .tp_free = PyObject_Free,                                       \
     }
 

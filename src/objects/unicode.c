@@ -65,8 +65,8 @@ unicode_hash(PyObject *self)
     return u->hash;
 }
 
-static PyTypeObject unicode_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_Unicode = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "str",
     .tp_basicsize = HEADER_SIZE,
     .tp_itemsize = 1,
@@ -75,11 +75,10 @@ static PyTypeObject unicode_type = {
                 | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_UNICODE_SUBCLASS
                 | Py_TPFLAGS_READY,
     .tp_doc = "str: text, held as UTF-8.",
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_Unicode = &unicode_type;
 
 PyObject *
 PyUnicode_FromStringAndSize(const char *utf8, Py_ssize_t size)
@@ -109,7 +108,7 @@ PyUnicode_FromStringAndSize(const char *utf8, Py_ssize_t size)
         largest = c > largest ? c : largest;
         at += n;
     }
-    UnicodeObject *u = PyObject_NewVar(UnicodeObject, &unicode_type, size);
+    UnicodeObject *u = PyObject_NewVar(UnicodeObject, &PyUnicode_Type, size);
     if (u == NULL) {
         return NULL;
     }

@@ -6,11 +6,11 @@
 
 #define SINGLETON_TYPE(NAME, TP_NAME)                                   \
     static PyTypeObject NAME = {                                        \
-        PyVarObject_HEAD_INIT(&mb_type_type, 0)                         \
+        PyVarObject_HEAD_INIT(&PyType_Type, 0)                         \
         .tp_name = TP_NAME,                                             \
         .tp_basicsize = sizeof(PyObject),                               \
         .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY,              \
-        .tp_base = &mb_object_type,                                     \
+        .tp_base = &PyBaseObject_Type,                                     \
     }
 
 SINGLETON_TYPE(none_type, "NoneType");

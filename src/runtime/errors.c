@@ -29,7 +29,7 @@ typedef struct {
 /* Defines the static type exc_NAME and the exported pointer to it. */
 #define EXCEPTION_TYPE(NAME, TP_NAME, BASE)                             \
     static PyTypeObject exc_##NAME = {                                  \
-        PyVarObject_HEAD_INIT(&mb_type_type, 0)                         \
+        PyVarObject_HEAD_INIT(&PyType_Type, 0)                         \
         .tp_name = TP_NAME,                                             \
         .tp_basicsize = sizeof(ExceptionObject),                        \
         .tp_dealloc = exception_dealloc,                                \
@@ -44,7 +44,7 @@ exception_dealloc(PyObject *self)
     PyObject_Free(self);
 }
 
-EXCEPTION_TYPE(BaseException, "BaseException", &mb_object_type);
+EXCEPTION_TYPE(BaseException, "BaseException", &PyBaseObject_Type);
 EXCEPTION_TYPE(Exception, "Exception", &exc_BaseException);
 EXCEPTION_TYPE(TypeError, "TypeError", &exc_Exception);
 EXCEPTION_TYPE(ValueError, "ValueError", &exc_Exception);
@@ -389,7 +389,7 @@ PyErr_NewException(const char *name, PyObject *base, PyObject *dict)
     }
     char *stored_name = (char *)(type + 1);
     memcpy(stored_name, name, length + 1);
-    PyObject_Init((PyObject *)type, &mb_type_type);
+    PyObject_Init((PyObject *)type, &PyType_Type);
     type->tp_name = stored_name;
     type->tp_dealloc = mb_heap_dealloc;
     type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE

@@ -55,8 +55,8 @@ type_dealloc(PyObject *self)
     PyObject_Free(type);
 }
 
-PyTypeObject mb_object_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_BaseObject = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "object",
     .tp_basicsize = sizeof(PyObject),
     .tp_dealloc = object_dealloc,
@@ -69,20 +69,18 @@ PyTypeObject mb_object_type = {
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject mb_type_type = {
-    PyVarObject_HEAD_INIT(&mb_type_type, 0)
+PyTypeObject MbTypeObject_Type = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
     .tp_name = "type",
     .tp_basicsize = sizeof(PyTypeObject),
     .tp_dealloc = type_dealloc,
     .tp_hash = object_hash,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_READY
                 | Py_TPFLAGS_TYPE_SUBCLASS,
-    .tp_base = &mb_object_type,
+    .tp_base = &PyBaseObject_Type,
     .tp_free = PyObject_Free,
 };
 
-PyTypeObject *const MbType_Type = &mb_type_type;
-PyTypeObject *const MbType_BaseObject = &mb_object_type;
 
 static int ensure_ready(PyTypeObject *type);
 
@@ -115,7 +113,7 @@ inherit(PyTypeObject *type, const PyTypeObject *base)
         type->tp_alloc = base->tp_alloc;
     }
     if (type->tp_new == NULL && ((type->tp_flags & Py_TPFLAGS_HEAPTYPE)
-                                 || base != &mb_object_type)) {
+                                 || base != &PyBaseObject_Type)) {
         type->tp_new = base->tp_new;
     }
     if (type->tp_hash == NULL) {
@@ -150,7 +148,7 @@ PyType_Ready(PyTypeObject *type)
     }
     type->tp_flags |= Py_TPFLAGS_READYING;
     if (type->tp_base == NULL) {
-        type->tp_base = &mb_object_type;
+        type->tp_base = &PyBaseObject_Type;
     }
     PyTypeObject *base = type->tp_base;
     if (PyType_Ready(base) < 0) {
@@ -175,7 +173,7 @@ PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b)
         }
     }
     /* Every type derives from object, ready or not. */
-    return b == &mb_object_type;
+    return b == &PyBaseObject_Type;
 }
 
 Py_hash_t

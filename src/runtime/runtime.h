@@ -51,14 +51,6 @@
 /* The cache line of the machines the copy engine is tuned for. */
 #define MB_CACHE_LINE 64
 
-/* --- Built-in type objects (object.c) ---------------------------------------
- *
- * The library names them directly; programs reach them through the MbType_
- * pointers (object.h explains why).
- */
-MB_HIDDEN extern PyTypeObject mb_type_type;
-MB_HIDDEN extern PyTypeObject mb_object_type;
-
 /* The tp_dealloc of heap types made without one (PyType_FromSpec,
    PyErr_NewException), as CPython's subtype_dealloc: the nearest base's
    tp_dealloc, then the instance's reference to its type dropped. */

@@ -175,7 +175,7 @@ spec_base(const PyType_Spec *spec, PyObject *bases)
         }
     }
     if (bases == NULL) {
-        return &mb_object_type;
+        return &PyBaseObject_Type;
     }
     if (!PyType_Check(bases)) {
         PyErr_SetString(PyExc_TypeError, "bases must be types");
@@ -249,7 +249,7 @@ PyType_FromSpecWithBases(PyType_Spec *spec, PyObject *bases)
         return PyErr_NoMemory();
     }
     PyTypeObject *type = &heap->type;
-    PyObject_Init((PyObject *)type, &mb_type_type);
+    PyObject_Init((PyObject *)type, &PyType_Type);
     type->tp_basicsize = spec->basicsize;
     type->tp_itemsize = spec->itemsize;
     type->tp_flags = spec->flags | Py_TPFLAGS_HEAPTYPE;

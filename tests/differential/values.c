@@ -30,6 +30,8 @@ ints(void)
     show_long("PyLong_AsUnsignedLong(-5)",
               (long)PyLong_AsUnsignedLong(minus));
     show_long("PyLong_AsSize_t(-5)", (long)PyLong_AsSize_t(minus));
+    show_long("PyLong_AsUnsignedLongLong(-5)",
+              (long)PyLong_AsUnsignedLongLong(minus));
     show_long("PyLong_AsLong(2**64-1)", PyLong_AsLong(big));
     show_long("PyLong_AsLongLong(2**64-1)", (long)PyLong_AsLongLong(big));
     show_long("PyLong_AsSsize_t(2**64-1)", (long)PyLong_AsSsize_t(big));
@@ -37,12 +39,16 @@ ints(void)
            PyLong_AsUnsignedLong(big) == ULONG_MAX);
     printf("PyLong_AsSize_t(2**64-1) == SIZE_MAX: %d\n",
            PyLong_AsSize_t(big) == SIZE_MAX);
+    printf("PyLong_AsUnsignedLongLong(2**64-1) == ULLONG_MAX: %d\n",
+           PyLong_AsUnsignedLongLong(big) == ULLONG_MAX);
     show_long("PyLong_AsLong(str)", PyLong_AsLong(text));
     show_long("PyLong_AsLongLong(str)", (long)PyLong_AsLongLong(text));
     show_long("PyLong_AsSsize_t(str)", (long)PyLong_AsSsize_t(text));
     show_long("PyLong_AsUnsignedLong(str)",
               (long)PyLong_AsUnsignedLong(text));
     show_long("PyLong_AsSize_t(str)", (long)PyLong_AsSize_t(text));
+    show_long("PyLong_AsUnsignedLongLong(str)",
+              (long)PyLong_AsUnsignedLongLong(text));
     show_long("PyLong_AsLong(None)", PyLong_AsLong(Py_None));
 
     PyObject *limits[] = {
