@@ -179,9 +179,9 @@ main(void)
     printf("writable request on frozen: %d\n",
            PyObject_GetBuffer(frozen, &view, PyBUF_WRITABLE));
     PyErr_Print();
-    printf("contiguous request on frozen: %d, len %zd, ndim %d\n",
-           PyObject_GetBuffer(frozen, &view, PyBUF_ANY_CONTIGUOUS), view.len,
-           view.ndim);
+    int result = PyObject_GetBuffer(frozen, &view, PyBUF_ANY_CONTIGUOUS);
+    printf("contiguous request on frozen: %d, len %zd, ndim %d\n", result,
+           view.len, view.ndim);
     PyBuffer_Release(&view);
 
     EveryOtherObject *other = PyObject_New(EveryOtherObject, &EveryOther_Type);
