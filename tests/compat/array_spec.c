@@ -241,8 +241,9 @@ main(void)
            array_append((ArrayObject *)bytes, &more));
     PyErr_Print();
     Py_DECREF(view);
-    printf("append after the memoryview is gone: %d, size %zd\n",
-           array_append((ArrayObject *)bytes, &more), Py_SIZE(bytes));
+    int appended = array_append((ArrayObject *)bytes, &more);
+    printf("append after the memoryview is gone: %d, size %zd\n", appended,
+           Py_SIZE(bytes));
 
     PyObject *wide = newarrayobject(tp, 3, &descriptors[3]);
     memcpy(((ArrayObject *)wide)->ob_item, L"h\u00e9\u20ac",
