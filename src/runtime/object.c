@@ -81,7 +81,6 @@ PyTypeObject MbTypeObject_Type = {
     .tp_free = PyObject_Free,
 };
 
-
 static int ensure_ready(PyTypeObject *type);
 
 /* --- Readiness and inheritance ------------------------------------------- */
