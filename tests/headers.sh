@@ -12,7 +12,7 @@ flags="-Wall -Wextra -pedantic -Werror"
 headers="$(cd "$top_srcdir/include" && ls *.h | grep -v '^mbversion\.h$')
 mbversion.h"
 set -- $headers
-echo "1..$(($# * 3))"
+echo "1..$(($# * 3 + 1))"
 n=0
 for header in $headers; do
     printf '#include <%s>\nint header_alone;\n' "$header" > "$scratch/t.c"
@@ -36,3 +36,40 @@ for header in $headers; do
         fi
     done
 done
+
+# What needs an interpreter is declared so that a call fails to compile
+# with a message that says why (gcc's error attribute, clang's
+# unavailable), while a module's boilerplate around it compiles.
+cat > "$scratch/module.c" <<'SOURCE'
+#include <Python.h>
+static PyMethodDef methods[] = {{NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "m", NULL, -1, methods, NULL, NULL, NULL, NULL,
+};
+PyMODINIT_FUNC PyInit_m(void);
+PyMODINIT_FUNC
+PyInit_m(void)
+{
+#ifdef CALL_IT
+    return PyModule_Create(&module);
+#else
+    (void)module;
+    return NULL;
+#endif
+}
+SOURCE
+n=$((n + 1))
+if ! $CC -std=c11 $flags -I"$top_srcdir/include" -I"$top_builddir/include" \
+        -fsyntax-only "$scratch/module.c" 2> "$scratch/log"; then
+    cat "$scratch/log" >&2
+    echo "not ok $n - a module's definition does not compile"
+elif $CC -std=c11 -DCALL_IT -I"$top_srcdir/include" \
+        -I"$top_builddir/include" -c -o "$scratch/module.o" \
+        "$scratch/module.c" 2> "$scratch/log"; then
+    echo "not ok $n - PyModule_Create compiles"
+elif grep -q "minibuf has no interpreter: no modules" "$scratch/log"; then
+    echo "ok $n - a module's definition compiles; PyModule_Create is an error that says why"
+else
+    cat "$scratch/log" >&2
+    echo "not ok $n - PyModule_Create fails without saying why"
+fi
