@@ -59,10 +59,10 @@ mb_granted_with_error(PyObject *obj, Py_buffer *view)
 /* The debug mode's call: CPython's debug build checks the slot's result;
    minibuf checks it when tracking is on, and records the export. */
 int
-mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+mb_tracked_getbuffer(getbufferproc getbuffer, PyObject *obj,
+                     Py_buffer *view, int flags)
 {
-    int result = mb_buffer_procs(Py_TYPE(obj))->bf_getbuffer(obj, view,
-                                                             flags);
+    int result = getbuffer(obj, view, flags);
     if (result != 0 && !PyErr_Occurred() && mb_tracking_on()) {
         PyErr_SetString(PyExc_SystemError,
                         "bf_getbuffer failed without setting an exception");
@@ -82,7 +82,7 @@ PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
         return not_an_exporter(obj);
     }
     if (mb_tracking()) {
-        return mb_tracked_getbuffer(obj, view, flags);
+        return mb_tracked_getbuffer(procs->bf_getbuffer, obj, view, flags);
     }
     return procs->bf_getbuffer(obj, view, flags);
 }

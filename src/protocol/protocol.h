@@ -39,9 +39,10 @@ mb_get_buffer(PyObject *obj, Py_buffer *view, int flags)
     return result;
 }
 
-/* PyObject_GetBuffer when tracking may be on: the call, its checks, then
-   the record (buffer.c). */
-int mb_tracked_getbuffer(PyObject *obj, Py_buffer *view, int flags);
+/* PyObject_GetBuffer when tracking may be on: the call of obj's
+   bf_getbuffer (getbuffer), its checks, then the record (buffer.c). */
+int mb_tracked_getbuffer(getbufferproc getbuffer, PyObject *obj,
+                         Py_buffer *view, int flags);
 
 /* --- Contiguity (PyBuffer_IsContiguous, layout.c) ------------------------ */
 

@@ -23,18 +23,6 @@
 #define TABLE_FLAGS (MB_TPFLAGS_PYTHON2 | MB_TPFLAGS_PYTHON2_NEWBUFFER \
                      | MB_TPFLAGS_PYTHON2_GETCHARBUFFER)
 
-PyBufferProcs *
-mb_python2_new_protocol(const PyTypeObject *type)
-{
-    MbPython2BufferProcs *table = (MbPython2BufferProcs *)(void *)
-                                  type->tp_as_buffer;
-    if (table == NULL || !(type->tp_flags & MB_TPFLAGS_PYTHON2_NEWBUFFER)) {
-        return NULL;
-    }
-    /* The last two entries are laid out as CPython 3's table. */
-    return (PyBufferProcs *)(void *)&table->bf_getbuffer;
-}
-
 /* Mark a type defined in Python 2 mode, before it is first made ready: a
    table of its own is in 2.7's layout.  A type already ready keeps what it
    was made. */

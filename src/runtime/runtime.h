@@ -36,6 +36,8 @@
 #  define MB_OUT_OF_LINE __attribute__((noinline))
 #  define MB_ALWAYS_INLINE __attribute__((always_inline))
 #  define MB_COLD __attribute__((cold, noinline))
+/* A test that is rarely true, laid out off the straight path. */
+#  define MB_UNLIKELY(test) __builtin_expect(!!(test), 0)
 /* The library's few thread-local variables use the fast TLS model: they
    are small, so loading the library with dlopen still finds room. */
 #  define MB_THREAD_LOCAL _Thread_local \
@@ -45,6 +47,7 @@
 #  define MB_OUT_OF_LINE
 #  define MB_ALWAYS_INLINE
 #  define MB_COLD
+#  define MB_UNLIKELY(test) (test)
 #  define MB_THREAD_LOCAL _Thread_local
 #endif
 
@@ -64,18 +67,24 @@ void mb_heap_dealloc(PyObject *self);
  * the table asks here.
  */
 
-/* The new protocol's slots of a type whose table is 2.7's: the last two
-   entries when the type has MB_TPFLAGS_PYTHON2_NEWBUFFER, else NULL. */
-PyBufferProcs *mb_python2_new_protocol(const PyTypeObject *type);
-
-/* The new protocol's slots of type, or NULL. */
+/* The new protocol's slots of type, or NULL: CPython 3's table, or the
+   last two entries of a 2.7-layout table when the type has
+   MB_TPFLAGS_PYTHON2_NEWBUFFER (2.7 ignores them without it).  Inline and
+   without a call, so that GetBuffer and Release need no stack frame. */
 static inline PyBufferProcs *
 mb_buffer_procs(const PyTypeObject *type)
 {
-    if (type->tp_flags & MB_TPFLAGS_PYTHON2) {
-        return mb_python2_new_protocol(type);
+    PyBufferProcs *procs = type->tp_as_buffer;
+    if (MB_UNLIKELY(type->tp_flags & MB_TPFLAGS_PYTHON2)) {
+        if (procs == NULL
+            || !(type->tp_flags & MB_TPFLAGS_PYTHON2_NEWBUFFER)) {
+            return NULL;
+        }
+        /* The last two entries are laid out as CPython 3's table. */
+        procs = (PyBufferProcs *)(void *)
+                &((MbPython2BufferProcs *)(void *)procs)->bf_getbuffer;
     }
-    return type->tp_as_buffer;
+    return procs;
 }
 
 /* Python 2's slots of type, or NULL when its table is CPython 3's. */
