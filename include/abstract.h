@@ -32,8 +32,11 @@ PyAPI_FUNC(int) PyObject_AsCharBuffer(PyObject *obj, const char **buffer,
 PyAPI_FUNC(int) PyObject_AsReadBuffer(PyObject *obj, const void **buffer,
                                       Py_ssize_t *buffer_len);
 
-/* 1 if obj gives a single-segment readable buffer, else 0; never leaves an
-   exception set. */
+/* 1 if obj gives a readable buffer, else 0.  CPython 3's: only the
+   exporter's -1 is a no (its exception cleared); any other answer is a
+   yes, with the view released and any exception the exporter set left
+   set.  Python 2's: 1 if the read slot exists and bf_getsegcount says one
+   segment; an exception bf_getsegcount raises is left set. */
 PyAPI_FUNC(int) PyObject_CheckReadBuffer(PyObject *obj);
 
 /* A writable pointer: bf_getbuffer with PyBUF_WRITABLE, any failure

@@ -63,7 +63,7 @@ mb_tracked_getbuffer(getbufferproc getbuffer, PyObject *obj,
                      Py_buffer *view, int flags)
 {
     int result = getbuffer(obj, view, flags);
-    if (result != 0 && !PyErr_Occurred() && mb_tracking_on()) {
+    if (result == -1 && !PyErr_Occurred() && mb_tracking_on()) {
         PyErr_SetString(PyExc_SystemError,
                         "bf_getbuffer failed without setting an exception");
     }

@@ -204,11 +204,15 @@ PyObject_CheckReadBuffer(PyObject *obj)
                && procs->bf_getsegcount != NULL
                && procs->bf_getsegcount(obj, NULL) == 1;
     }
+    /* As CPython 3: only -1 is a refusal; any other answer is a yes, its
+       view released (none, if the exporter did not fill it) and its
+       exception, if any, left set. */
     Py_buffer view;
     if (!PyObject_CheckBuffer(obj)) {
         return 0;
     }
-    if (mb_get_buffer(obj, &view, PyBUF_SIMPLE) != 0) {
+    view.obj = NULL;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) == -1) {
         PyErr_Clear();
         return 0;
     }
