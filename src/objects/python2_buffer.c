@@ -24,14 +24,46 @@ typedef struct {
     Py_ssize_t size;          /* bytes, or Py_END_OF_BUFFER */
     Py_ssize_t offset;
     int readonly;
+    Py_hash_t hash;           /* -1 until first computed, then kept */
 } BufferObject;
 
 typedef enum { ANY_SEGMENT, READ_SEGMENT, WRITE_SEGMENT, CHAR_SEGMENT }
     SegmentKind;
 
-/* The window's memory now, through the base's slot for `kind` (any: the
-   write slot of a writable buffer, the read slot of a read-only one): 1
-   with *pointer and *size set, or 0 with an exception. */
+/* The base's segment for `kind`, through its slot (any: the write slot of
+   a writable buffer, the read slot of a read-only one): its length with
+   *p set, or a negative number.  A missing slot is TypeError "%s buffer
+   type not available", "any" named "no" as in 2.7; any negative answer
+   of the slot is passed on as it is (its exception, or none). */
+static Py_ssize_t
+base_segment(PyObject *base, const MbPython2BufferProcs *procs,
+             SegmentKind kind, int readonly, void **p)
+{
+    if (kind == CHAR_SEGMENT) {
+        if (procs->bf_getcharbuffer == NULL) {
+            PyErr_SetString(PyExc_TypeError,
+                            "char buffer type not available");
+            return -1;
+        }
+        char *chars = NULL;
+        Py_ssize_t count = procs->bf_getcharbuffer(base, 0, &chars);
+        *p = chars;
+        return count;
+    }
+    int write = kind == WRITE_SEGMENT || (kind == ANY_SEGMENT && !readonly);
+    Py_ssize_t (*slot)(PyObject *, Py_ssize_t, void **) =
+        write ? procs->bf_getwritebuffer : procs->bf_getreadbuffer;
+    if (slot == NULL) {
+        PyErr_Format(PyExc_TypeError, "%s buffer type not available",
+                     kind == ANY_SEGMENT ? "no" : write ? "write" : "read");
+        return -1;
+    }
+    return slot(base, 0, p);
+}
+
+/* The window's memory now, through the base's slot for `kind`: 1 with
+   *pointer and *size set, or 0.  As in 2.7, a base that does not say "one
+   segment" gets TypeError. */
 static int
 window(BufferObject *self, SegmentKind kind, char **pointer, Py_ssize_t *size)
 {
@@ -49,40 +81,8 @@ window(BufferObject *self, SegmentKind kind, char **pointer, Py_ssize_t *size)
         return 0;
     }
     void *p = NULL;
-    char *chars = NULL;
-    Py_ssize_t count;
-    const char *name;
-    switch (kind) {
-    case WRITE_SEGMENT:
-        name = "write";
-        count = procs->bf_getwritebuffer
-                ? procs->bf_getwritebuffer(self->base, 0, &p) : -2;
-        break;
-    case CHAR_SEGMENT:
-        name = "char";
-        count = procs->bf_getcharbuffer
-                ? procs->bf_getcharbuffer(self->base, 0, &chars) : -2;
-        p = chars;
-        break;
-    case ANY_SEGMENT:
-        if (!self->readonly) {
-            name = "write";
-            count = procs->bf_getwritebuffer
-                    ? procs->bf_getwritebuffer(self->base, 0, &p) : -2;
-            break;
-        }
-        /* A read-only buffer reads. */
-        /* fall through */
-    default:
-        name = "read";
-        count = procs->bf_getreadbuffer
-                ? procs->bf_getreadbuffer(self->base, 0, &p) : -2;
-        break;
-    }
-    if (count == -2) {
-        PyErr_Format(PyExc_TypeError, "%s buffer type not available", name);
-        return 0;
-    }
+    Py_ssize_t count = base_segment(self->base, procs, kind, self->readonly,
+                                    &p);
     if (count < 0) {
         return 0;
     }
@@ -181,6 +181,29 @@ static MbPython2BufferProcs buffer_procs = {
     .bf_getbuffer = buffer_getbuffer,
 };
 
+/* As 2.7: a writable buffer is not hashable; a read-only one hashes the
+   bytes of its window as 2.7 hashed a str, once: the hash is kept even if
+   the memory changes later. */
+static Py_hash_t
+buffer_hash(PyObject *self)
+{
+    BufferObject *b = (BufferObject *)self;
+    char *p;
+    Py_ssize_t size;
+    if (b->hash != -1) {
+        return b->hash;
+    }
+    if (!b->readonly) {
+        PyErr_SetString(PyExc_TypeError, "writable buffers are not hashable");
+        return -1;
+    }
+    if (!window(b, ANY_SEGMENT, &p, &size)) {
+        return -1;
+    }
+    b->hash = mb_hash_python2_string(p, size);
+    return b->hash;
+}
+
 static void
 buffer_dealloc(PyObject *self)
 {
@@ -193,6 +216,7 @@ PyTypeObject MbTypeObject_Buffer = {
     .tp_name = "buffer",
     .tp_basicsize = sizeof(BufferObject),
     .tp_dealloc = buffer_dealloc,
+    .tp_hash = buffer_hash,
     .tp_as_buffer = (PyBufferProcs *)(void *)&buffer_procs,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY | MB_TPFLAGS_PYTHON2
                 | MB_TPFLAGS_PYTHON2_GETCHARBUFFER
@@ -230,6 +254,7 @@ new_buffer(PyObject *base, char *ptr, Py_ssize_t size, Py_ssize_t offset,
     b->size = size;
     b->offset = offset;
     b->readonly = readonly;
+    b->hash = -1;
     return (PyObject *)b;
 }
 
@@ -250,8 +275,11 @@ buffer_on_object(PyObject *base, Py_ssize_t offset, Py_ssize_t size,
                 size = room;
             }
         }
+        /* 2.7 adds the offsets and finds the sum past the limit
+           negative. */
         if (outer->offset > PY_SSIZE_T_MAX - offset) {
-            PyErr_SetString(PyExc_OverflowError, "offset too large");
+            PyErr_SetString(PyExc_ValueError,
+                            "offset must be zero or positive");
             return NULL;
         }
         offset += outer->offset;

@@ -2,6 +2,10 @@
  * CPython uses when PYTHONHASHSEED=0 (all zeros), 0 for no bytes, and -1
  * turned into -2.  bytes and read-only byte memoryviews hash this way, so
  * their hashes equal CPython's under PYTHONHASHSEED=0.
+ *
+ * And as Python 2.7 hashed its str (and its read-only buffer objects) with
+ * hash randomization off, its default: a multiplicative hash seeded with
+ * the first byte, mixed with the length.
  */
 #include "runtime.h"
 
@@ -62,4 +66,21 @@ mb_hash_bytes(const void *data, Py_ssize_t length)
     }
     Py_hash_t x = (Py_hash_t)siphash13(0, 0, data, (size_t)length);
     return x == -1 ? -2 : x;
+}
+
+Py_hash_t
+mb_hash_python2_string(const void *data, Py_ssize_t length)
+{
+    const unsigned char *p = data;
+    if (length == 0) {
+        return 0;
+    }
+    /* Unsigned arithmetic: 2.7's signed long wrapped the same way. */
+    uint64_t x = (uint64_t)p[0] << 7;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        x = (1000003 * x) ^ p[i];
+    }
+    x ^= (uint64_t)length;
+    Py_hash_t h = (Py_hash_t)x;
+    return h == -1 ? -2 : h;
 }

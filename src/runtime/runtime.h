@@ -297,4 +297,8 @@ char *mb_vformat(const char *format, va_list args, size_t *length);
 /* The hash CPython gives bytes with these contents (PYTHONHASHSEED=0). */
 Py_hash_t mb_hash_bytes(const void *data, Py_ssize_t length);
 
+/* The hash Python 2.7 gave a str with these contents (hash randomization
+   off, its default). */
+Py_hash_t mb_hash_python2_string(const void *data, Py_ssize_t length);
+
 #endif /* !MB_RUNTIME_H */
