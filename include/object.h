@@ -73,6 +73,15 @@ typedef struct {
 
 #include "pybuffer.h"
 
+/* A buffer table or a type written for the other mode (Python 2's four
+   segment slots given to CPython 3's two, or the reverse; see python2.h)
+   puts functions of one type into slots of another.  C compilers only
+   warn about that, and the result crashes at the first request, so in C
+   it is an error from here on, as C++ and GCC 14 make it anyway. */
+#if !defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#  pragma GCC diagnostic error "-Wincompatible-pointer-types"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -35,6 +35,8 @@ PyAPI_FUNC(PyVarObject *) _PyObject_NewVar(PyTypeObject *type,
 #define PyObject_INIT(op, typeobj) PyObject_Init(_PyObject_CAST(op), (typeobj))
 #define PyObject_INIT_VAR(op, typeobj, size) \
     PyObject_InitVar(_PyVarObject_CAST(op), (typeobj), (size))
+#define PyObject_NEW(type, typeobj) PyObject_New(type, typeobj)
+#define PyObject_NEW_VAR(type, typeobj, n) PyObject_NewVar(type, typeobj, n)
 #define PyObject_Del PyObject_Free
 #define PyObject_DEL PyObject_Free
 

@@ -29,6 +29,9 @@ PyAPI_FUNC(void) PyObject_Free(void *ptr);
    items of type and give NULL when the byte count overflows; PyMem_Resize
    assigns the result to p (NULL on failure, the old block then lost to p:
    keep a copy, as in CPython). */
+#define PyObject_MALLOC(n) PyObject_Malloc(n)
+#define PyObject_REALLOC(p, n) PyObject_Realloc((p), (n))
+#define PyObject_FREE(p) PyObject_Free(p)
 #define PyMem_MALLOC(n) PyMem_Malloc(n)
 #define PyMem_REALLOC(p, n) PyMem_Realloc((p), (n))
 #define PyMem_FREE(p) PyMem_Free(p)

@@ -12,7 +12,7 @@ flags="-Wall -Wextra -pedantic -Werror"
 headers="$(cd "$top_srcdir/include" && ls *.h | grep -v '^mbversion\.h$')
 mbversion.h"
 set -- $headers
-echo "1..$(($# * 3 + 1))"
+echo "1..$(($# * 3 + 3))"
 n=0
 for header in $headers; do
     printf '#include <%s>\nint header_alone;\n' "$header" > "$scratch/t.c"
@@ -73,3 +73,35 @@ else
     cat "$scratch/log" >&2
     echo "not ok $n - PyModule_Create fails without saying why"
 fi
+
+# A buffer table written for the other mode is a compile-time error in C
+# (object.h), not a crash at the first request: Python 2's four slots in
+# CPython 3's PyBufferProcs, and CPython 3's two in Python 2 mode's.
+cat > "$scratch/python2_table.c" <<'SOURCE'
+#include <Python.h>
+static Py_ssize_t segment(PyObject *o, Py_ssize_t i, void **p)
+{ (void)o; (void)i; *p = NULL; return 0; }
+static Py_ssize_t count(PyObject *o, Py_ssize_t *total)
+{ (void)o; (void)total; return 1; }
+PyBufferProcs procs = {segment, segment, count, NULL};
+SOURCE
+cat > "$scratch/python3_table.c" <<'SOURCE'
+#define MB_PYTHON2
+#include <Python.h>
+static int get(PyObject *o, Py_buffer *v, int f)
+{ (void)o; (void)v; (void)f; return -1; }
+static void release(PyObject *o, Py_buffer *v) { (void)o; (void)v; }
+PyBufferProcs procs = {get, release};
+SOURCE
+for table in python2_table python3_table; do
+    n=$((n + 1))
+    if $CC -std=c11 -I"$top_srcdir/include" -I"$top_builddir/include" \
+            -fsyntax-only "$scratch/$table.c" 2> "$scratch/log"; then
+        echo "not ok $n - $table.c, written for the other mode, compiles"
+    elif grep -q "incompatible" "$scratch/log"; then
+        echo "ok $n - $table.c, written for the other mode, is a compile-time error"
+    else
+        cat "$scratch/log" >&2
+        echo "not ok $n - $table.c fails for another reason"
+    fi
+done

@@ -195,20 +195,34 @@ START_TEST(test_python2_missing_slots)
 }
 END_TEST
 
-/* A type with both protocols (a table in Python 2's layout with the new
-   protocol too) takes CPython 3's path. */
+/* A table in Python 2's layout with the new protocol too: as in 2.7, the
+   four functions use its segment slots and never bf_getbuffer; with no
+   segment slot, they fail as 2.7 did. */
 static Py_ssize_t
-never_segment(PyObject *self, Py_ssize_t index, void **pointer)
+first_three_bytes(PyObject *self, Py_ssize_t index, void **pointer)
+{
+    (void)index;
+    *pointer = ((Counter *)self)->data;
+    return 3;
+}
+
+static Py_ssize_t
+one_segment(PyObject *self, Py_ssize_t *total)
 {
     (void)self;
-    (void)index;
-    (void)pointer;
-    ck_abort_msg("the Python 2 slot must not be called");
-    return -1;
+    if (total != NULL) {
+        *total = 3;
+    }
+    return 1;
 }
 
 static MbPython2BufferProcs both_procs = {
-    .bf_getreadbuffer = never_segment,
+    .bf_getreadbuffer = first_three_bytes,
+    .bf_getsegcount = one_segment,
+    .bf_getbuffer = counter_getbuffer,
+};
+
+static MbPython2BufferProcs new_only_procs = {
     .bf_getbuffer = counter_getbuffer,
 };
 
@@ -221,19 +235,47 @@ static PyTypeObject BothType = {
                 | MB_TPFLAGS_PYTHON2_NEWBUFFER,
 };
 
-START_TEST(test_new_protocol_wins)
+static PyTypeObject NewOnlyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "test.NewOnly",
+    .tp_basicsize = sizeof(Counter),
+    .tp_as_buffer = (PyBufferProcs *)(void *)&new_only_procs,
+    .tp_flags = Py_TPFLAGS_DEFAULT | MB_TPFLAGS_PYTHON2
+                | MB_TPFLAGS_PYTHON2_NEWBUFFER,
+};
+
+static Counter *
+new_both(PyTypeObject *type)
 {
-    Counter *c = PyObject_New(Counter, &BothType);
+    Counter *c = PyObject_New(Counter, type);
     memcpy(c->data, "both\0\0\0\0", 8);
     c->len = 8;
     c->readonly = 1;
     c->mode = COUNTER_EXPORT;
     c->calls = 0;
+    return c;
+}
+
+START_TEST(test_python2_table_uses_its_segment_slots)
+{
+    Counter *c = new_both(&BothType);
     const void *p;
     Py_ssize_t len;
     ck_assert_int_eq(PyObject_AsReadBuffer((PyObject *)c, &p, &len), 0);
-    ck_assert_int_eq(c->calls, 1);
-    ck_assert_int_eq(len, 8);
+    ck_assert_int_eq(len, 3);
+    ck_assert_ptr_eq(p, c->data);
+    ck_assert_int_eq(c->calls, 0);
+    Py_buffer view;
+    ck_assert_int_eq(PyObject_GetBuffer((PyObject *)c, &view, 0), 0);
+    ck_assert_int_eq(view.len, 8);
+    PyBuffer_Release(&view);
+    Py_DECREF(c);
+
+    c = new_both(&NewOnlyType);
+    ck_assert_int_eq(PyObject_AsReadBuffer((PyObject *)c, &p, &len), -1);
+    assert_error(PyExc_TypeError, "expected a readable buffer object");
+    ck_assert_int_eq(PyObject_CheckReadBuffer((PyObject *)c), 0);
+    ck_assert_int_eq(c->calls, 0);
     Py_DECREF(c);
 }
 END_TEST
@@ -306,7 +348,7 @@ old_functions_suite(void)
     tcase_add_test(tc, test_python2_single_segment);
     tcase_add_test(tc, test_python2_segment_count_must_be_one);
     tcase_add_test(tc, test_python2_missing_slots);
-    tcase_add_test(tc, test_new_protocol_wins);
+    tcase_add_test(tc, test_python2_table_uses_its_segment_slots);
     tc = mb_tcase(s, "lifetime hazard");
     tcase_add_test(tc, test_stale_pointer_shows_poison);
     tcase_add_test(tc, test_export_prevents_the_hazard);

@@ -11,9 +11,8 @@
  *   object in the same allocation.
  *
  * The buffer has Python 2's four slots and, as in 2.7, bf_getbuffer, in a
- * table of 2.7's layout (runtime/python2_types.c); since it has
- * bf_getbuffer, the old-protocol functions treat it as CPython 3's
- * wrappers do.
+ * table of 2.7's layout (runtime/python2_types.c); the old protocol's
+ * functions read it through its segment slots, as 2.7's did.
  */
 #include "objects.h"
 

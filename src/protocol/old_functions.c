@@ -1,15 +1,17 @@
 /* The old buffer protocol's four functions: PyObject_AsCharBuffer,
  * PyObject_AsReadBuffer, PyObject_CheckReadBuffer, PyObject_AsWriteBuffer.
  *
- * Two implementations live side by side, chosen by the object's type:
- * - a type with bf_getbuffer, or with no Python 2 slot at all, gets CPython
- *   3's wrappers (3.6 to 3.12): a PyBUF_SIMPLE or PyBUF_WRITABLE request
- *   whose view is released before the pointer is returned;
- * - a type that fills only Python 2's slots (a table in 2.7's layout:
- *   runtime/python2_types.c) gets Python 2.7.18's functions: one slot each,
- *   a single segment required, 2.7's messages, and a slot's own error
- *   passed on.  As in 2.7, bf_getcharbuffer counts only when the type has
- *   Py_TPFLAGS_HAVE_GETCHARBUFFER.
+ * Two implementations live side by side, chosen by the layout of the
+ * object's buffer table:
+ * - CPython 3's table (or none) gets CPython 3's wrappers (3.6 to 3.12): a
+ *   PyBUF_SIMPLE or PyBUF_WRITABLE request whose view is released before
+ *   the pointer is returned;
+ * - a table in 2.7's layout (a type defined in Python 2 mode, minibuf's
+ *   Python 2 objects: runtime/python2_types.c) gets Python 2.7.18's
+ *   functions, which use the segment slots only, even beside bf_getbuffer:
+ *   one slot each, a single segment required, 2.7's messages, and a slot's
+ *   own error passed on.  As in 2.7, bf_getcharbuffer counts only when the
+ *   type has Py_TPFLAGS_HAVE_GETCHARBUFFER.
  *
  * Lifetime: in both, nothing keeps the memory in place after the call.  In
  * CPython 3 the export is released at once, so a bytearray can be resized
@@ -20,22 +22,6 @@
 /* --- Python 2.7's functions ---------------------------------------------- */
 
 typedef enum { READ_SEGMENT, WRITE_SEGMENT, CHAR_SEGMENT } SegmentKind;
-
-/* Python 2's slots of obj's type when it serves the old protocol through
-   them (no bf_getbuffer, and a segment slot), else NULL. */
-static const MbPython2BufferProcs *
-python2_slots(PyObject *obj)
-{
-    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(obj));
-    if (procs == NULL || mb_has_getbuffer(obj)) {
-        return NULL;
-    }
-    if (procs->bf_getreadbuffer == NULL && procs->bf_getwritebuffer == NULL
-        && procs->bf_getsegcount == NULL && procs->bf_getcharbuffer == NULL) {
-        return NULL;
-    }
-    return procs;
-}
 
 static int
 has_segment_slot(PyObject *obj, const MbPython2BufferProcs *procs,
@@ -125,7 +111,7 @@ PyObject_AsCharBuffer(PyObject *obj, const char **buffer,
         mb_err_null_argument();
         return -1;
     }
-    const MbPython2BufferProcs *procs = python2_slots(obj);
+    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(obj));
     if (procs != NULL) {
         void *pointer;
         if (python2_segment(obj, procs, CHAR_SEGMENT, "expected a string or "
@@ -152,7 +138,7 @@ PyObject_AsReadBuffer(PyObject *obj, const void **buffer,
         mb_err_null_argument();
         return -1;
     }
-    const MbPython2BufferProcs *procs = python2_slots(obj);
+    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(obj));
     if (procs != NULL) {
         void *pointer;
         if (python2_segment(obj, procs, READ_SEGMENT,
@@ -173,7 +159,7 @@ PyObject_AsWriteBuffer(PyObject *obj, void **buffer, Py_ssize_t *buffer_len)
         mb_err_null_argument();
         return -1;
     }
-    const MbPython2BufferProcs *procs = python2_slots(obj);
+    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(obj));
     if (procs != NULL) {
         return python2_segment(obj, procs, WRITE_SEGMENT,
                                "expected a writeable buffer object", buffer,
@@ -198,7 +184,7 @@ PyObject_CheckReadBuffer(PyObject *obj)
     if (obj == NULL) {
         return 0;
     }
-    const MbPython2BufferProcs *procs = python2_slots(obj);
+    const MbPython2BufferProcs *procs = mb_python2_slots(Py_TYPE(obj));
     if (procs != NULL) {
         return procs->bf_getreadbuffer != NULL
                && procs->bf_getsegcount != NULL
