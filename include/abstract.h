@@ -7,9 +7,9 @@
  * resized moves it).  Use PyObject_GetBuffer and PyBuffer_Release to hold
  * the memory.
  *
- * For a type that fills only Python 2's segment slots they behave as
- * Python 2.7.18's: the slot each uses, the single-segment rule and 2.7's
- * messages.
+ * For a type whose buffer table is in Python 2.7's layout (Python 2 mode,
+ * python2.h) they behave as Python 2.7.18's: the segment slot each uses,
+ * even beside bf_getbuffer, the single-segment rule and 2.7's messages.
  *
  * A NULL argument raises SystemError "null argument to internal routine",
  * unless an exception is already set, which is kept.
