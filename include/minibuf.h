@@ -8,6 +8,7 @@
 
 #include "mbversion.h"
 #include "object.h"
+#include "pep3118.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -15,7 +15,9 @@ prefix=$("$config" --prefix)
 if ! $CC -std=gnu11 -o "$work/checker" "$top_srcdir/tests/checker_cpython.c" \
         "$top_srcdir/src/checker/checker.c" \
         "$top_srcdir/src/protocol/request_names.c" \
-        $("$config" --includes) -L"$prefix/lib" \
+        "$top_srcdir/src/protocol/pep3118.c" \
+        $("$config" --includes) -idirafter "$top_srcdir/include" \
+        -L"$prefix/lib" \
         $("$config" --ldflags --embed) -Wl,-rpath,"$prefix/lib" \
         2> "$work/build.log"; then
     cat "$work/build.log" >&2

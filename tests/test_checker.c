@@ -26,6 +26,11 @@ typedef enum {
     SHAPE_ON_0D,
     RELEASE_DROPS_REFERENCE,
     GRANT_WITH_ERROR,
+    VALUE_ERROR_REFUSAL,
+    NOT_A_FORMAT,
+    SHORT_STRUCTURE,
+    PEP3118_FORMAT,
+    NDIM_0_WITHOUT_ND,
 } Fault;
 
 /* A writable C-contiguous 3 x 4 array of doubles. */
@@ -45,11 +50,31 @@ refuse(Array *a, Py_buffer *view, const char *message)
     if (a->fault == SILENT_REFUSAL) {
         return -1;
     }
-    PyErr_SetString(PyExc_BufferError, message);
+    PyErr_SetString(a->fault == VALUE_ERROR_REFUSAL ? PyExc_ValueError
+                                                    : PyExc_BufferError,
+                    message);
     if (a->fault == OBJ_ON_REFUSAL) {
         view->obj = (PyObject *)a;       /* no reference: left behind */
     }
     return a->fault == BAD_RESULT ? -2 : -1;
+}
+
+/* The format the exporter gives: "d", or the fault's. */
+static const char *
+format_of(Fault f)
+{
+    switch (f) {
+    case WRONG_FORMAT_SIZE:
+        return "i";
+    case NOT_A_FORMAT:
+        return "dy";
+    case SHORT_STRUCTURE:
+        return "T{<i:a:}";        /* 4 bytes, for itemsize 8 */
+    case PEP3118_FORMAT:
+        return "Zf";              /* PEP 3118's, not struct's: 8 bytes */
+    default:
+        return "d";
+    }
 }
 
 static int
@@ -80,8 +105,8 @@ array_getbuffer(PyObject *self, Py_buffer *view, int flags)
     view->itemsize = sizeof(double);
     view->readonly = f == READONLY_FOR_WRITABLE;
     view->format = (flags & PyBUF_FORMAT) || f == FORMAT_WITHOUT_FORMAT
-                   ? (char *)(f == WRONG_FORMAT_SIZE ? "i" : "d") : NULL;
-    view->ndim = nd ? 2 : 1;
+                   ? (char *)format_of(f) : NULL;
+    view->ndim = nd ? 2 : f == NDIM_0_WITHOUT_ND ? 0 : 1;
     view->shape = nd ? a->shape : NULL;
     a->shape[1] = f == OUTSIDE_MEMORY && !(flags & 0x10) ? 8 : 4;
     if (f == OUTSIDE_MEMORY && !(flags & 0x10) && nd) {
@@ -176,7 +201,35 @@ START_TEST(test_a_correct_exporter_passes)
                                          "\"d\", shape 3x4, strides 32,8\n"));
     ck_assert_ptr_nonnull(strstr(report, "refused: BufferError: not "
                                          "Fortran-contiguous\n"));
-    ck_assert_ptr_nonnull(strstr(report, "0 violations in 28 requests\n"));
+    ck_assert_ptr_nonnull(strstr(report, "0 violations, 0 deviations in "
+                                         "28 requests\n"));
+}
+END_TEST
+
+/* PEP 3118's formats beyond struct's pass when they describe itemsize
+   bytes. */
+START_TEST(test_a_pep3118_format_passes)
+{
+    ck_assert_int_eq(check(new_array(PEP3118_FORMAT), report,
+                           sizeof(report)), 0);
+    ck_assert_ptr_nonnull(strstr(report, "format \"Zf\""));
+}
+END_TEST
+
+/* What only CPython's own exporters do is a deviation, with its reason:
+   reported, not counted.  NumPy answers requests without PyBUF_ND with
+   ndim 0. */
+START_TEST(test_deviations_do_not_fail)
+{
+    ck_assert_int_eq(check(new_array(NDIM_0_WITHOUT_ND), report,
+                           sizeof(report)), 0);
+    ck_assert_ptr_nonnull(strstr(report, "  deviation: PyBUF_SIMPLE: ndim "
+                                         "is not 1 without PyBUF_ND "
+                                         "(CPython's exporters: "));
+    ck_assert_ptr_nonnull(strstr(report, "[ndim-without-nd]\n"));
+    ck_assert_ptr_nonnull(strstr(report, "0 violations, 4 deviations in "
+                                         "28 requests\n"));
+    ck_assert_ptr_null(strstr(report, "violation:"));
 }
 END_TEST
 
@@ -198,7 +251,8 @@ static const struct {
     {READONLY_FOR_WRITABLE, "readonly for PyBUF_WRITABLE"},
     {FALSE_CONTIGUITY, "not Fortran-contiguous as requested"},
     {WRONG_LEN, "len is not product(shape) * itemsize"},
-    {WRONG_FORMAT_SIZE, "the format's size is not itemsize"},
+    {WRONG_FORMAT_SIZE, "the format does not describe exactly itemsize "
+                        "bytes"},
     {OUTSIDE_MEMORY, "elements lie outside the memory of the fullest "
                      "answer"},
     {CHANGING_ANSWERS, "the same request gets two different views"},
@@ -209,6 +263,13 @@ static const struct {
     {RELEASE_DROPS_REFERENCE, "release does not give back the reference "
                               "taken"},
     {GRANT_WITH_ERROR, "granted with an exception set"},
+    {VALUE_ERROR_REFUSAL, "refused with an exception that is not "
+                          "BufferError (CPython's documentation) "
+                          "[refusal-not-buffererror]"},
+    {NOT_A_FORMAT, "format is not a PEP 3118 format (PEP 3118) "
+                   "[format-invalid]"},
+    {SHORT_STRUCTURE, "the format does not describe exactly itemsize "
+                      "bytes (PEP 3118) [format-size]"},
 };
 
 START_TEST(test_each_broken_exporter_is_caught)
@@ -229,8 +290,8 @@ START_TEST(test_each_broken_exporter_is_caught)
                       "fault %zu: no \"%s\" in the report", i,
                       broken[i].violation);
         char count[64];
-        snprintf(count, sizeof(count), "%zd violation%s in 28 requests\n",
-                 n, n == 1 ? "" : "s");
+        snprintf(count, sizeof(count), "\n%zd violation%s, ", n,
+                 n == 1 ? "" : "s");
         ck_assert_ptr_nonnull(strstr(report, count));
         Py_DECREF(exporter);
     }
@@ -342,6 +403,8 @@ checker_suite(void)
     Suite *s = suite_create("checker");
     TCase *tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_a_correct_exporter_passes);
+    tcase_add_test(tc, test_a_pep3118_format_passes);
+    tcase_add_test(tc, test_deviations_do_not_fail);
     tcase_add_test(tc, test_each_broken_exporter_is_caught);
     tcase_add_test(tc, test_reference_faults_with_a_single_reference);
     tcase_add_test(tc, test_report_may_be_null);

@@ -9,7 +9,12 @@ static const char usage[] =
     "Run the exporter conformance checker (MbCheck_Exporter, minibuf(3)):\n"
     "every kind of request, each twice, with each answer checked against\n"
     "the protocol's rules.  Prints one line per request and one per\n"
-    "violation.  Exit status: 0 if every exporter conforms, 1 if not.\n"
+    "finding: a violation breaks a MUST of PEP 3118 or CPython's\n"
+    "documentation; a deviation only differs from what CPython's own\n"
+    "exporters do, and is reported with its reason.  Each names its\n"
+    "source and its rule.  Exit status: 0 if every exporter conforms\n"
+    "(deviations allowed), 1 if one violates a rule, 2 for a usage error\n"
+    "(a library that does not load, a symbol it does not have).\n"
     "\n"
     "  minibuf check                 every built-in exporter\n"
     "  minibuf check bytes           one built-in exporter, described as\n"
@@ -87,17 +92,15 @@ check_shared_object(const char *argument)
     }
     char path[4096];
     snprintf(path, sizeof(path), "%.*s", (int)(colon - argument), argument);
+    /* What cannot be found is a usage error (exit 2), not a verdict. */
     void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
-        printf("cannot load %s: %s\n", path, dlerror());
-        return 1;
+        usage_error("check", "cannot load %s: %s", path, dlerror());
     }
     PyObject *(*make)(void);
     *(void **)&make = dlsym(library, colon + 1);
     if (make == NULL) {
-        printf("no symbol %s in %s\n", colon + 1, path);
-        dlclose(library);
-        return 1;
+        usage_error("check", "no symbol '%s' in %s", colon + 1, path);
     }
     Py_ssize_t n = check_one(argument, make());
     /* The library stays loaded: objects it made may still refer to it. */

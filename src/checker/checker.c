@@ -3,7 +3,10 @@
  * It makes every kind of request of an exporter (PyBUF_SIMPLE, ND, STRIDES,
  * C_, F_ and ANY_CONTIGUOUS, INDIRECT, each alone, with WRITABLE, with
  * FORMAT and with both: 28 requests), each twice, and checks every answer
- * against the rules of the protocol:
+ * against the rules below.  Each rule has an id, a source and a severity:
+ * what PEP 3118 or CPython's documentation require (a MUST) is a
+ * violation, which fails; what only CPython's own exporters do is a
+ * deviation, reported with its reason, which does not.
  *
  *   granted:  the result is 0 and no exception is set; obj is set and a
  *             reference to it taken;
@@ -11,14 +14,15 @@
  *             and INDIRECT allow them, filled when they are required, and
  *             all NULL for ndim 0; format is NULL without FORMAT; readonly
  *             is 0 for WRITABLE; the contiguity asked for holds; len is
- *             product(shape) * itemsize; format's size is itemsize; every
- *             element lies in the memory of the fullest answer
- *             (PyBUF_FULL_RO's) or, for a contiguous view, in
- *             [buf, buf + len); release gives the reference back;
- *   refused:  the result is -1, an exception is set, view->obj is NULL
- *             and the exporter's reference count is unchanged;
- *   twice:    the same request gets the same answer (the same fields, or
- *             the same exception type).
+ *             product(shape) * itemsize; the format is PEP 3118's and
+ *             describes exactly itemsize bytes; every element lies in the
+ *             memory of the fullest answer (PyBUF_FULL_RO's) or, for a
+ *             contiguous view, in [buf, buf + len); release gives the
+ *             reference back; (deviation) ndim is 1 without ND;
+ *   refused:  the result is -1, BufferError is set, view->obj is NULL and
+ *             the exporter's reference count is unchanged;
+ *   twice:    (deviations) the same request gets the same answer (the
+ *             same fields, or the same exception type).
  *
  * Any exporter, however broken, gets a verdict: the checker holds a
  * reference of its own, and after each answer and each release puts the
@@ -27,8 +31,9 @@
  * reported instead of freed under the checker.  A MemoryError is not a
  * verdict: the checker stops and returns -1 with it set.
  *
- * Written with CPython's API only, so that the same file compiles against
- * CPython and judges a real extension's exporter there (shared.h).
+ * Written with CPython's API only (and the PEP 3118 parser, which needs
+ * nothing else), so that the same file compiles against CPython and
+ * judges a real extension's exporter there (tests/checker_cpython.sh).
  * Addresses are never printed: the report is the same from run to run.
  */
 #include <string.h>
@@ -40,39 +45,147 @@
 
 #define MAX_SEEN 16
 
+/* Where a rule comes from. */
+#define PEP "PEP 3118"
+#define DOCS "CPython's documentation"
+#define EXPORTERS "CPython's exporters"
+
+typedef struct {
+    const char *id;          /* short and stable, for scripts */
+    int must;                /* 1: a violation; 0: a deviation */
+    const char *source;
+    const char *text;        /* what the answer did */
+    const char *reason;      /* a deviation's: why it is only that */
+} Rule;
+
+#define MUST_RULE(name, id, source, text) \
+    static const Rule name = {id, 1, source, text, NULL}
+
+MUST_RULE(OBJ_NULL, "obj-null", DOCS, "granted, but view->obj is NULL");
+MUST_RULE(GRANT_WITH_ERROR, "grant-with-error", DOCS,
+          "granted with an exception set");
+MUST_RULE(GRANT_REFCOUNT, "grant-refcount", DOCS,
+          "granted, but the exporter's reference count did not rise by "
+          "one");
+MUST_RULE(REFUSAL_RESULT, "refusal-result", DOCS,
+          "a refused request does not return -1");
+MUST_RULE(REFUSAL_SILENT, "refusal-silent", DOCS,
+          "refused without an exception");
+MUST_RULE(REFUSAL_TYPE, "refusal-not-buffererror", DOCS,
+          "refused with an exception that is not BufferError");
+MUST_RULE(REFUSAL_OBJ, "refusal-obj-set", DOCS,
+          "refused, but view->obj is set");
+MUST_RULE(REFUSAL_REFCOUNT, "refusal-refcount", DOCS,
+          "refused, but the exporter's reference count changed");
+MUST_RULE(NDIM_RANGE, "ndim-range", DOCS, "ndim is outside [0, 64]");
+MUST_RULE(SHAPE_WITHOUT_ND, "shape-without-nd", DOCS,
+          "shape is set without PyBUF_ND");
+MUST_RULE(SHAPE_MISSING, "shape-missing", DOCS,
+          "shape is NULL for PyBUF_ND");
+MUST_RULE(STRIDES_WITHOUT, "strides-without-strides", DOCS,
+          "strides are set without PyBUF_STRIDES");
+MUST_RULE(STRIDES_MISSING, "strides-missing", DOCS,
+          "strides are NULL for PyBUF_STRIDES");
+MUST_RULE(SUBOFFSETS_WITHOUT, "suboffsets-without-indirect", DOCS,
+          "suboffsets are set without PyBUF_INDIRECT");
+MUST_RULE(ZERO_DIM, "zero-dim-fields", DOCS,
+          "a 0-d view has shape, strides or suboffsets");
+MUST_RULE(FORMAT_WITHOUT, "format-without-format", DOCS,
+          "format is set without PyBUF_FORMAT");
+MUST_RULE(READONLY, "readonly-for-writable", DOCS,
+          "readonly for PyBUF_WRITABLE");
+MUST_RULE(NOT_C, "not-c-contiguous", DOCS, "not C-contiguous as requested");
+MUST_RULE(NOT_F, "not-f-contiguous", DOCS,
+          "not Fortran-contiguous as requested");
+MUST_RULE(NOT_ANY, "not-contiguous", DOCS, "not contiguous as requested");
+MUST_RULE(NO_STRIDES_NOT_C, "no-strides-not-c", DOCS,
+          "without strides, the buffer must be C-contiguous");
+MUST_RULE(NEGATIVE_LEN, "negative-len", DOCS, "len is negative");
+MUST_RULE(NEGATIVE_ITEMSIZE, "negative-itemsize", DOCS,
+          "itemsize is negative");
+MUST_RULE(NEGATIVE_SHAPE, "negative-shape", DOCS,
+          "shape has a negative extent");
+MUST_RULE(LEN_MISMATCH, "len-mismatch", DOCS,
+          "len is not product(shape) * itemsize");
+MUST_RULE(FORMAT_INVALID, "format-invalid", PEP,
+          "format is not a PEP 3118 format");
+MUST_RULE(FORMAT_SIZE, "format-size", PEP,
+          "the format does not describe exactly itemsize bytes");
+MUST_RULE(CONTIGUOUS_EXTENT, "contiguous-extent", DOCS,
+          "a contiguous view's elements are not [buf, buf + len)");
+MUST_RULE(OUTSIDE_MEMORY, "outside-memory", DOCS,
+          "elements lie outside the memory of the fullest answer");
+MUST_RULE(RELEASE_REFCOUNT, "release-refcount", DOCS,
+          "release does not give back the reference taken");
+
+static const Rule NDIM_WITHOUT_ND = {
+    "ndim-without-nd", 0, EXPORTERS, "ndim is not 1 without PyBUF_ND",
+    "PyBuffer_FillInfo answers with ndim 1; neither PEP 3118 nor the "
+    "documentation requires it",
+};
+static const Rule TWICE_GRANTED_REFUSED = {
+    "twice-granted-refused", 0, EXPORTERS,
+    "the same request is granted once and refused once",
+    "CPython's exporters answer a request the same way every time",
+};
+static const Rule TWICE_VIEWS = {
+    "twice-different-views", 0, EXPORTERS,
+    "the same request gets two different views",
+    "CPython's exporters answer a request the same way every time",
+};
+static const Rule TWICE_ERRORS = {
+    "twice-different-errors", 0, EXPORTERS,
+    "the same request is refused with two exceptions",
+    "CPython's exporters answer a request the same way every time",
+};
+
 typedef struct {
     FILE *out;
     Py_ssize_t violations;
+    Py_ssize_t deviations;
     const char *request;     /* the name of the request being judged */
-    const char *seen[MAX_SEEN];  /* its violations so far, counted once */
+    const Rule *seen[MAX_SEEN];  /* its findings so far, counted once */
     int nseen;
     /* The fullest answer's memory, when it is known: [low, high). */
     int have_memory;
     uintptr_t low, high;
 } Judge;
 
-/* Count and report a violation of the current request, once. */
+/* Count and report a finding of the current request, once. */
 static void
-violation(Judge *j, const char *what)
+violation(Judge *j, const Rule *rule)
 {
     for (int i = 0; i < j->nseen; i++) {
-        if (strcmp(j->seen[i], what) == 0) {
+        if (j->seen[i] == rule) {
             return;
         }
     }
     if (j->nseen < MAX_SEEN) {
-        j->seen[j->nseen++] = what;
+        j->seen[j->nseen++] = rule;
     }
-    j->violations++;
-    if (j->out != NULL) {
-        fprintf(j->out, "  violation: %s: %s\n", j->request, what);
+    if (rule->must) {
+        j->violations++;
+    }
+    else {
+        j->deviations++;
+    }
+    if (j->out == NULL) {
+        return;
+    }
+    if (rule->must) {
+        fprintf(j->out, "  violation: %s: %s (%s) [%s]\n", j->request,
+                rule->text, rule->source, rule->id);
+    }
+    else {
+        fprintf(j->out, "  deviation: %s: %s (%s: %s) [%s]\n", j->request,
+                rule->text, rule->source, rule->reason, rule->id);
     }
 }
 
-#define RULE(judge, condition, what)                                    \
+#define RULE(judge, condition, rule)                                    \
     do {                                                                \
         if (!(condition)) {                                             \
-            violation((judge), (what));                                 \
+            violation((judge), &(rule));                                \
         }                                                               \
     } while (0)
 
@@ -144,31 +257,27 @@ judge_fields(Judge *j, const Py_buffer *view, int flags)
 {
     int ndim = view->ndim;
     if (!mb_wants_shape(flags)) {
-        RULE(j, view->shape == NULL, "shape is set without PyBUF_ND");
-        RULE(j, ndim == 1, "ndim is not 1 without PyBUF_ND");
+        RULE(j, view->shape == NULL, SHAPE_WITHOUT_ND);
+        RULE(j, ndim == 1, NDIM_WITHOUT_ND);
     }
     else if (ndim > 0) {
-        RULE(j, view->shape != NULL, "shape is NULL for PyBUF_ND");
+        RULE(j, view->shape != NULL, SHAPE_MISSING);
     }
     if (!mb_wants_strides(flags)) {
-        RULE(j, view->strides == NULL, "strides are set without "
-             "PyBUF_STRIDES");
+        RULE(j, view->strides == NULL, STRIDES_WITHOUT);
     }
     else if (ndim > 0) {
-        RULE(j, view->strides != NULL, "strides are NULL for "
-             "PyBUF_STRIDES");
+        RULE(j, view->strides != NULL, STRIDES_MISSING);
     }
     if (!mb_accepts_suboffsets(flags)) {
-        RULE(j, view->suboffsets == NULL, "suboffsets are set without "
-             "PyBUF_INDIRECT");
+        RULE(j, view->suboffsets == NULL, SUBOFFSETS_WITHOUT);
     }
     if (ndim == 0) {
         RULE(j, view->shape == NULL && view->strides == NULL
-             && view->suboffsets == NULL,
-             "a 0-d view has shape, strides or suboffsets");
+             && view->suboffsets == NULL, ZERO_DIM);
     }
     if (!mb_wants_format(flags)) {
-        RULE(j, view->format == NULL, "format is set without PyBUF_FORMAT");
+        RULE(j, view->format == NULL, FORMAT_WITHOUT);
     }
 }
 
@@ -178,23 +287,19 @@ static void
 judge_promises(Judge *j, const Py_buffer *view, int flags)
 {
     if (mb_wants_writable(flags)) {
-        RULE(j, view->readonly == 0, "readonly for PyBUF_WRITABLE");
+        RULE(j, view->readonly == 0, READONLY);
     }
     if (mb_wants_c_contiguous(flags)) {
-        RULE(j, PyBuffer_IsContiguous(view, 'C'),
-             "not C-contiguous as requested");
+        RULE(j, PyBuffer_IsContiguous(view, 'C'), NOT_C);
     }
     if (mb_wants_f_contiguous(flags)) {
-        RULE(j, PyBuffer_IsContiguous(view, 'F'),
-             "not Fortran-contiguous as requested");
+        RULE(j, PyBuffer_IsContiguous(view, 'F'), NOT_F);
     }
     if (mb_wants_any_contiguous(flags)) {
-        RULE(j, PyBuffer_IsContiguous(view, 'A'),
-             "not contiguous as requested");
+        RULE(j, PyBuffer_IsContiguous(view, 'A'), NOT_ANY);
     }
     if (view->strides == NULL) {
-        RULE(j, PyBuffer_IsContiguous(view, 'C'), "without strides, "
-             "the buffer must be C-contiguous");
+        RULE(j, PyBuffer_IsContiguous(view, 'C'), NO_STRIDES_NOT_C);
     }
 }
 
@@ -202,8 +307,8 @@ judge_promises(Judge *j, const Py_buffer *view, int flags)
 static void
 judge_sizes(Judge *j, const Py_buffer *view)
 {
-    RULE(j, view->len >= 0, "len is negative");
-    RULE(j, view->itemsize >= 0, "itemsize is negative");
+    RULE(j, view->len >= 0, NEGATIVE_LEN);
+    RULE(j, view->itemsize >= 0, NEGATIVE_ITEMSIZE);
     if (view->shape != NULL) {
         Py_ssize_t n = view->itemsize;
         int negative = 0;
@@ -211,19 +316,16 @@ judge_sizes(Judge *j, const Py_buffer *view)
             negative |= view->shape[i] < 0;
             n = (Py_ssize_t)((size_t)n * (size_t)view->shape[i]);
         }
-        RULE(j, !negative, "shape has a negative extent");
-        RULE(j, negative || n == view->len,
-             "len is not product(shape) * itemsize");
+        RULE(j, !negative, NEGATIVE_SHAPE);
+        RULE(j, negative || n == view->len, LEN_MISMATCH);
     }
     if (view->format != NULL) {
-        Py_ssize_t size = PyBuffer_SizeFromFormat(view->format);
-        if (size < 0) {
-            PyErr_Clear();
-            violation(j, "format is not a struct format");
+        MbPep3118Info info;
+        if (MbPep3118_Parse(view->format, NULL, 0, &info) < 0) {
+            violation(j, &FORMAT_INVALID);
         }
         else {
-            RULE(j, size == view->itemsize,
-                 "the format's size is not itemsize");
+            RULE(j, info.itemsize == view->itemsize, FORMAT_SIZE);
         }
     }
 }
@@ -241,11 +343,10 @@ judge_memory(Judge *j, const Py_buffer *view)
     if (PyBuffer_IsContiguous(view, 'A')) {
         RULE(j, low == (uintptr_t)view->buf
              && high == (uintptr_t)view->buf + (uintptr_t)view->len,
-             "a contiguous view's elements are not [buf, buf + len)");
+             CONTIGUOUS_EXTENT);
     }
     if (j->have_memory) {
-        RULE(j, low >= j->low && high <= j->high,
-             "elements lie outside the memory of the fullest answer");
+        RULE(j, low >= j->low && high <= j->high, OUTSIDE_MEMORY);
     }
 }
 
@@ -253,8 +354,7 @@ judge_memory(Judge *j, const Py_buffer *view)
 static void
 judge_granted(Judge *j, const Py_buffer *view, int flags)
 {
-    RULE(j, view->ndim >= 0 && view->ndim <= MAX_NDIM,
-         "ndim is outside [0, 64]");
+    RULE(j, view->ndim >= 0 && view->ndim <= MAX_NDIM, NDIM_RANGE);
     if (view->ndim < 0 || view->ndim > MAX_NDIM) {
         return;
     }
@@ -426,21 +526,21 @@ static void
 judge_answer(Judge *j, PyObject *exporter, const Answer *a)
 {
     if (a->result == 0) {
-        RULE(j, a->view.obj != NULL, "granted, but view->obj is NULL");
-        RULE(j, !a->error_on_grant, "granted with an exception set");
+        RULE(j, a->view.obj != NULL, OBJ_NULL);
+        RULE(j, !a->error_on_grant, GRANT_WITH_ERROR);
         if (a->view.obj == exporter && counted(exporter)) {
-            RULE(j, a->count_right,
-                 "granted, but the exporter's reference count did not "
-                 "rise by one");
+            RULE(j, a->count_right, GRANT_REFCOUNT);
         }
         return;
     }
-    RULE(j, a->result == -1, "a refused request does not return -1");
-    RULE(j, a->error != NULL, "refused without an exception");
-    RULE(j, !a->obj_left, "refused, but view->obj is set");
+    RULE(j, a->result == -1, REFUSAL_RESULT);
+    RULE(j, a->error != NULL, REFUSAL_SILENT);
+    RULE(j, a->error == NULL
+         || PyErr_GivenExceptionMatches(a->error, PyExc_BufferError),
+         REFUSAL_TYPE);
+    RULE(j, !a->obj_left, REFUSAL_OBJ);
     if (counted(exporter)) {
-        RULE(j, a->count_right,
-             "refused, but the exporter's reference count changed");
+        RULE(j, a->count_right, REFUSAL_REFCOUNT);
     }
 }
 
@@ -485,19 +585,19 @@ judge_request(Judge *j, PyObject *exporter, int flags)
         judge_granted(j, &first->view, flags);
     }
     if ((first->result == 0) != (second->result == 0)) {
-        violation(j, "the same request is granted once and refused once");
+        violation(j, &TWICE_GRANTED_REFUSED);
     }
     else if (first->result == 0 && !same_answer(&first->view,
                                                 &second->view)) {
-        violation(j, "the same request gets two different views");
+        violation(j, &TWICE_VIEWS);
     }
     else if (first->result != 0 && first->error != second->error) {
-        violation(j, "the same request is refused with two exceptions");
+        violation(j, &TWICE_ERRORS);
     }
     for (int k = 0; k < 2; k++) {
         if (answers[k].result == 0) {
             RULE(j, release_answer(exporter, &answers[k]),
-                 "release does not give back the reference taken");
+                 RELEASE_REFCOUNT);
         }
     }
     return 0;
@@ -542,7 +642,7 @@ MbCheck_Exporter(PyObject *exporter, FILE *report)
                                               : "NULL");
         return -1;
     }
-    Judge j = {report, 0, "", {NULL}, 0, 0, 0, 0};
+    Judge j = {report, 0, 0, "", {NULL}, 0, 0, 0, 0};
     if (report != NULL) {
         fprintf(report, "exporter '%s'\n", Py_TYPE(exporter)->tp_name);
     }
@@ -564,8 +664,9 @@ MbCheck_Exporter(PyObject *exporter, FILE *report)
         }
     }
     if (report != NULL) {
-        fprintf(report, "%zd violation%s in %d requests\n", j.violations,
-                j.violations == 1 ? "" : "s", requests);
+        fprintf(report, "%zd violation%s, %zd deviation%s in %d requests\n",
+                j.violations, j.violations == 1 ? "" : "s", j.deviations,
+                j.deviations == 1 ? "" : "s", requests);
     }
     result = j.violations;
 out:

@@ -8,6 +8,7 @@
 #define MB_CHECKER_H
 
 #include "../protocol/requests.h"
+#include <pep3118.h>
 
 #ifndef MINIBUF_H
 Py_ssize_t MbCheck_Exporter(PyObject *exporter, FILE *report);

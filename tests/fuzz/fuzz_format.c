@@ -1,5 +1,7 @@
-/* Fuzzing the struct-format parser: PyBuffer_SizeFromFormat on any text,
- * checked against the code-by-code walk of MbFormat_Start/MbFormat_Next. */
+/* Fuzzing the format parsers: PyBuffer_SizeFromFormat on any text,
+ * checked against the code-by-code walk of MbFormat_Start/MbFormat_Next,
+ * and the PEP 3118 parser, which must accept every struct format with the
+ * same size and lay out every item inside the whole. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -12,6 +14,34 @@ expected_error(void)
     return PyErr_ExceptionMatches(MbExc_StructError)
            || PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)
            || PyErr_ExceptionMatches(PyExc_UnicodeEncodeError);
+}
+
+/* The PEP 3118 parser on the same text: a superset of struct's language,
+   with items that lie inside what they belong to. */
+static void
+check_pep3118(const char *format, Py_ssize_t struct_size)
+{
+    MbPep3118Field fields[16];
+    MbPep3118Info info;
+    int r = MbPep3118_Parse(format, fields, 16, &info);
+    FUZZ_CHECK(r == 0 || r == -1);
+    FUZZ_CHECK(!PyErr_Occurred());
+    if (r < 0) {
+        FUZZ_CHECK(info.error[0] != '\0' && info.error_at >= 0);
+        FUZZ_CHECK((size_t)info.error_at <= strlen(format));
+        FUZZ_CHECK(struct_size < 0);
+        return;
+    }
+    if (struct_size >= 0) {
+        FUZZ_CHECK(info.itemsize == struct_size);
+    }
+    for (Py_ssize_t i = 0; i < info.nfields && i < 16; i++) {
+        const MbPep3118Field *f = &fields[i];
+        FUZZ_CHECK(f->size >= 0 && f->offset >= 0 && f->alignment >= 1);
+        if (f->depth == 0) {
+            FUZZ_CHECK(f->offset + f->size <= info.itemsize);
+        }
+    }
 }
 
 int
@@ -53,6 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else {
         FUZZ_CHECK(total == parser.size);
     }
+    check_pep3118(format, total);
     free(format);
     fuzz_end(&before);
     return 0;

@@ -1,0 +1,1 @@
+format 'T{i:a:=d:b:}'
