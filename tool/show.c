@@ -46,6 +46,10 @@ show_view(FILE *out, const Py_buffer *view, PyObject *exporter,
     if (view->format != NULL) {
         fprintf(out, "  %-10s = \"%s\"\n", "format", view->format);
     }
+    else if (view->itemsize != 1) {
+        fprintf(out, "  %-10s = NULL (not asked for; itemsize still gives "
+                "the item's real size)\n", "format");
+    }
     else {
         fprintf(out, "  %-10s = NULL (unsigned bytes, \"B\")\n", "format");
     }

@@ -1,0 +1,45 @@
+# Claims the docs make about CPython 3.11, checked against it: each
+# claim() prints one line "ok - WHAT (WHERE)" or "not ok - ...".
+import ctypes
+from _testbuffer import ndarray, PyBUF_FULL_RO, PyBUF_C_CONTIGUOUS
+
+
+def claim(where, what, check):
+    try:
+        good = check()
+    except Exception as e:      # a claim that raises is a claim that fails
+        good = False
+        what += " (raised %s: %s)" % (type(e).__name__, e)
+    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
+
+
+def writes_without_writable():
+    view = ndarray(bytearray(b'ab'), getbuf=PyBUF_FULL_RO)
+    m = memoryview(bytearray(b'ab'))
+    m[0] = 65
+    return view.readonly == 0 and m.tobytes() == b'Ab'
+
+
+def format_null_keeps_itemsize():
+    doubles = ndarray(list(range(12)), shape=[3, 4], format='d')
+    view = ndarray(doubles, getbuf=PyBUF_C_CONTIGUOUS)
+    return view.format == '' and view.itemsize == 8
+
+
+def memoryview_refuses_65_dimensions():
+    try:
+        memoryview(ndarray([1], shape=[1] * 65, format='B'))
+    except ValueError as e:
+        return str(e) == "memoryview: number of dimensions must not exceed 64"
+    return False
+
+
+claim("guide 1", "a view asked for without PyBUF_WRITABLE may be writable, "
+      "and memoryview writes through a PyBUF_FULL_RO view",
+      writes_without_writable)
+claim("guide 2 and 6", "without PyBUF_FORMAT, format is NULL and itemsize "
+      "keeps the real size", format_null_keeps_itemsize)
+claim("guide 12, limits.md", "memoryview refuses more than 64 dimensions "
+      "with ValueError", memoryview_refuses_65_dimensions)
+claim("guide 9, old-protocol.md", "the old functions are still exported "
+      "by 3.11", lambda: hasattr(ctypes.pythonapi, "PyObject_AsReadBuffer"))

@@ -1,0 +1,28 @@
+# Claims the docs make about CPython 3.13, checked against it (see
+# cpython311.py): its headers no longer declare the old functions, which
+# are still exported.
+import ctypes
+import glob
+import sysconfig
+
+
+def claim(where, what, check):
+    try:
+        good = check()
+    except Exception as e:
+        good = False
+        what += " (raised %s: %s)" % (type(e).__name__, e)
+    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
+
+
+def undeclared():
+    headers = glob.glob(sysconfig.get_paths()["include"] + "/**/*.h",
+                        recursive=True)
+    text = "".join(open(h, errors="replace").read() for h in headers)
+    return headers and "PyObject_AsReadBuffer" not in text
+
+
+claim("guide 9, old-protocol.md", "3.13's headers do not declare the old "
+      "functions", undeclared)
+claim("guide 9, old-protocol.md", "3.13 still exports them",
+      lambda: hasattr(ctypes.pythonapi, "PyObject_AsReadBuffer"))
