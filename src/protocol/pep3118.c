@@ -29,6 +29,9 @@ typedef struct {
 } Parser;
 
 /* Record why the format is not PEP 3118, at `at`; returns -1. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 4)))
+#endif
 static int
 fail(Parser *ps, const char *at, const char *format, ...)
 {
