@@ -272,6 +272,31 @@ PyAPI_FUNC(PyObject *) MbNdArray_FromExporter(PyObject *exporter, int getbuf,
 PyAPI_FUNC(int) MbNdArray_Push(PyObject *nd, const MbNdArraySpec *spec);
 PyAPI_FUNC(int) MbNdArray_Pop(PyObject *nd);
 
+/* nd[index] and nd[slices]: new arrays that view part of nd's memory
+   (writes through them reach nd), each a re-exporter of nd's current
+   layout, which its export keeps in place.
+   MbNdArray_Index drops the first dimension at index (0 <= index <
+   shape[0]), following its pointer when the layout has suboffsets:
+   IndexError "index out of bounds"; TypeError "invalid indexing of
+   scalar" for a 0-d array.  A 1-D array gives a 0-d array of the item.
+   MbNdArray_Slice keeps every dimension and applies n slices to the first
+   n, each already fitted to its dimension (as slice.indices gives it:
+   start, step and the number of items); a start below a dimension reached
+   through a pointer moves that pointer's suboffset, as PEP 3118 says.
+   n = 0 gives a view of the whole.  IndexError "too many slices: the
+   array has N dimensions"; ValueError "slice does not fit the
+   dimension"; NotImplementedError when a suboffset would turn negative
+   (consumers would then stop following that pointer). */
+typedef struct {
+    Py_ssize_t start;
+    Py_ssize_t step;
+    Py_ssize_t length;
+} MbNdSlice;
+
+PyAPI_FUNC(PyObject *) MbNdArray_Index(PyObject *nd, Py_ssize_t index);
+PyAPI_FUNC(PyObject *) MbNdArray_Slice(PyObject *nd, const MbNdSlice *slices,
+                                       int n);
+
 /* Give the current layout suboffsets that are all -1 (which make it
    non-contiguous, as any suboffsets do). */
 PyAPI_FUNC(int) MbNdArray_AddSuboffsets(PyObject *nd);

@@ -490,6 +490,177 @@ MbNdArray_Buffer(PyObject *obj)
     return nd == NULL ? NULL : &nd->head->view;
 }
 
+/* --- Sub-arrays ------------------------------------------------------------ */
+
+/* A re-exporter of nd's current layout, with a base of ndim dimensions and
+   format to describe its part: the caller fills the base.  The export it
+   holds keeps nd's layout (and memory) in place. */
+static NdArray *
+new_subarray(NdArray *nd, int ndim, Py_buffer *whole)
+{
+    int request = PyBUF_FULL_RO | (nd->head->view.readonly ? 0
+                                                           : PyBUF_WRITABLE);
+    NdArray *sub = alloc_ndarray(MB_ND_DEFAULT);
+    if (sub == NULL) {
+        return NULL;
+    }
+    if (mb_get_buffer((PyObject *)nd, &sub->held, request) < 0) {
+        sub->held.obj = NULL;
+        Py_DECREF(sub);
+        return NULL;
+    }
+    sub->reexporter = 1;
+    sub->head = alloc_base(ndim, sub->held.format);
+    if (sub->head == NULL) {
+        Py_DECREF(sub);
+        return NULL;
+    }
+    *whole = sub->held;
+    sub->head->view.itemsize = whole->itemsize;
+    sub->head->view.readonly = whole->readonly;
+    sub->head->view.buf = whole->buf;
+    return sub;
+}
+
+/* The base's len from its shape, its contiguity; the array. */
+static PyObject *
+finish_subarray(NdArray *sub)
+{
+    Py_buffer *view = &sub->head->view;
+    view->len = view->itemsize;
+    for (int i = 0; i < view->ndim; i++) {
+        view->len *= view->shape[i];
+    }
+    set_contiguity(sub->head);
+    return (PyObject *)sub;
+}
+
+PyObject *
+MbNdArray_Index(PyObject *obj, Py_ssize_t index)
+{
+    NdArray *nd = as_ndarray(obj);
+    if (nd == NULL) {
+        return NULL;
+    }
+    const Py_buffer *current = &nd->head->view;
+    if (current->ndim == 0) {
+        PyErr_SetString(PyExc_TypeError, "invalid indexing of scalar");
+        return NULL;
+    }
+    if (index < 0 || index >= current->shape[0]) {
+        PyErr_SetString(PyExc_IndexError, "index out of bounds");
+        return NULL;
+    }
+    Py_buffer whole;
+    NdArray *sub = new_subarray(nd, current->ndim - 1, &whole);
+    if (sub == NULL) {
+        return NULL;
+    }
+    Py_buffer *view = &sub->head->view;
+    /* The first dimension goes: its row, through its pointer if it has
+       one; the other dimensions stay as they are. */
+    char *row = (char *)whole.buf + index * whole.strides[0];
+    if (whole.suboffsets != NULL && whole.suboffsets[0] >= 0) {
+        row = *(char **)row + whole.suboffsets[0];
+    }
+    view->buf = row;
+    for (int i = 0; i < view->ndim; i++) {
+        view->shape[i] = whole.shape[i + 1];
+        view->strides[i] = whole.strides[i + 1];
+    }
+    if (whole.suboffsets != NULL && view->ndim > 0) {
+        view->suboffsets = sub->head->arrays + 2 * view->ndim;
+        memcpy(view->suboffsets, whole.suboffsets + 1,
+               sizeof(Py_ssize_t) * (size_t)view->ndim);
+    }
+    return finish_subarray(sub);
+}
+
+/* Move the start of dimension `dim` by `offset` bytes: buf itself, or,
+   below a dimension reached through a pointer, the suboffset of the
+   nearest such dimension before it (PEP 3118's rule for suboffsets).
+   -1 with NotImplementedError when that suboffset would turn negative:
+   consumers then no longer follow the pointer (a negative suboffset means
+   "no pointer"), so the view would describe memory it does not have. */
+static int
+shift_start(Py_buffer *view, int dim, Py_ssize_t offset)
+{
+    int n = dim - 1;
+    while (view->suboffsets != NULL && n >= 0 && view->suboffsets[n] < 0) {
+        n--;
+    }
+    if (view->suboffsets == NULL || n < 0) {
+        view->buf = (char *)view->buf + offset;
+        return 0;
+    }
+    if (view->suboffsets[n] + offset < 0) {
+        PyErr_SetString(PyExc_NotImplementedError, "this slice of a layout "
+                        "with suboffsets would need a negative suboffset");
+        return -1;
+    }
+    view->suboffsets[n] += offset;
+    return 0;
+}
+
+PyObject *
+MbNdArray_Slice(PyObject *obj, const MbNdSlice *slices, int n)
+{
+    NdArray *nd = as_ndarray(obj);
+    if (nd == NULL) {
+        return NULL;
+    }
+    int ndim = nd->head->view.ndim;
+    if (n < 0 || (n > 0 && slices == NULL)) {
+        mb_err_null_argument();
+        return NULL;
+    }
+    if (n > ndim) {
+        PyErr_Format(PyExc_IndexError, "too many slices: the array has %d "
+                     "dimension%s", ndim, ndim == 1 ? "" : "s");
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        const MbNdSlice *s = &slices[i];
+        Py_ssize_t extent = nd->head->view.shape[i];
+        if (s->step == 0 || s->length < 0
+            || (s->length > 0 && (s->start < 0 || s->start >= extent
+                                  || s->start + (s->length - 1) * s->step
+                                     < 0
+                                  || s->start + (s->length - 1) * s->step
+                                     >= extent))) {
+            PyErr_SetString(PyExc_ValueError, "slice does not fit the "
+                            "dimension");
+            return NULL;
+        }
+    }
+    Py_buffer whole;
+    NdArray *sub = new_subarray(nd, ndim, &whole);
+    if (sub == NULL) {
+        return NULL;
+    }
+    Py_buffer *view = &sub->head->view;
+    if (ndim > 0) {
+        memcpy(view->shape, whole.shape, sizeof(Py_ssize_t) * (size_t)ndim);
+        memcpy(view->strides, whole.strides,
+               sizeof(Py_ssize_t) * (size_t)ndim);
+    }
+    if (whole.suboffsets != NULL) {
+        view->suboffsets = sub->head->arrays + 2 * ndim;
+        memcpy(view->suboffsets, whole.suboffsets,
+               sizeof(Py_ssize_t) * (size_t)ndim);
+    }
+    for (int i = 0; i < n; i++) {
+        /* Even an empty slice moves the start, as _testbuffer does. */
+        if (shift_start(view, i, slices[i].start * view->strides[i]) < 0) {
+            Py_DECREF(sub);
+            return NULL;
+        }
+        view->shape[i] = slices[i].length;
+        view->strides[i] *= slices[i].step;
+    }
+    return finish_subarray(sub);
+}
+
 /* --- Exporting ----------------------------------------------------------- */
 
 /* ND_GETBUF_FAIL: every request is refused; with ND_GETBUF_UNDEFINED,
