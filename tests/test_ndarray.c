@@ -310,6 +310,90 @@ START_TEST(test_hash)
 }
 END_TEST
 
+/* --- Sub-arrays ----------------------------------------------------------- */
+
+START_TEST(test_index_drops_the_first_dimension)
+{
+    static const Py_ssize_t shape[2] = {3, 4};
+    PyObject *nd = ints(2, shape, NULL, 0, MB_ND_WRITABLE);
+    PyObject *row = MbNdArray_Index(nd, 2);
+    ck_assert_ptr_nonnull(row);
+    const Py_buffer *view = MbNdArray_Buffer(row);
+    ck_assert_int_eq(view->ndim, 1);
+    ck_assert_int_eq(view->shape[0], 4);
+    ck_assert_int_eq(int_at(row, (Py_ssize_t[]){1}), 9);
+    /* The view writes into nd's memory, and holds nd's layout in place. */
+    Py_buffer w;
+    ck_assert_int_eq(PyObject_GetBuffer(row, &w, PyBUF_FULL), 0);
+    ((int *)w.buf)[0] = 80;
+    PyBuffer_Release(&w);
+    ck_assert_int_eq(int_at(nd, (Py_ssize_t[]){2, 0}), 80);
+    ck_assert_int_eq(MbNdArray_Pop(nd), -1);
+    assert_error(PyExc_BufferError, "cannot change structure: 1 exported "
+                                    "buffer");
+    PyObject *item = MbNdArray_Index(row, 3);
+    ck_assert_int_eq(MbNdArray_Buffer(item)->ndim, 0);
+    ck_assert_int_eq(int_at(item, NULL), 11);
+    ck_assert_ptr_null(MbNdArray_Index(item, 0));
+    assert_error(PyExc_TypeError, "invalid indexing of scalar");
+    ck_assert_ptr_null(MbNdArray_Index(nd, 3));
+    assert_error(PyExc_IndexError, "index out of bounds");
+    Py_DECREF(item);
+    Py_DECREF(row);
+    Py_DECREF(nd);
+}
+END_TEST
+
+START_TEST(test_slices)
+{
+    static const Py_ssize_t shape[2] = {3, 4};
+    PyObject *nd = ints(2, shape, NULL, 0, 0);
+    /* nd[::-2, 1:3]: rows 2 and 0, columns 1 and 2. */
+    MbNdSlice key[2] = {{2, -2, 2}, {1, 1, 2}};
+    PyObject *sub = MbNdArray_Slice(nd, key, 2);
+    ck_assert_ptr_nonnull(sub);
+    const Py_buffer *view = MbNdArray_Buffer(sub);
+    ck_assert_int_eq(view->shape[0], 2);
+    ck_assert_int_eq(view->strides[0], -32);
+    ck_assert_int_eq(view->len, 16);
+    ck_assert_int_eq(int_at(sub, (Py_ssize_t[]){0, 0}), 9);
+    ck_assert_int_eq(int_at(sub, (Py_ssize_t[]){1, 1}), 2);
+    Py_DECREF(sub);
+    ck_assert_ptr_null(MbNdArray_Slice(nd, key, 3));
+    assert_error(PyExc_IndexError, "too many slices: the array has 2 "
+                                   "dimensions");
+    MbNdSlice outside = {3, 1, 1};
+    ck_assert_ptr_null(MbNdArray_Slice(nd, &outside, 1));
+    assert_error(PyExc_ValueError, "slice does not fit the dimension");
+    Py_DECREF(nd);
+}
+END_TEST
+
+/* A layout with suboffsets: slicing a later dimension moves the
+   suboffset, never to a negative value. */
+START_TEST(test_slices_of_a_pil_layout)
+{
+    static const Py_ssize_t shape[2] = {3, 4};
+    static const Py_ssize_t backwards[2] = {16, -4};
+    PyObject *nd = ints(2, shape, NULL, 0, MB_ND_PIL);
+    MbNdSlice key[2] = {{1, 1, 2}, {1, 1, 3}};
+    PyObject *sub = MbNdArray_Slice(nd, key, 2);
+    ck_assert_int_eq(MbNdArray_Buffer(sub)->suboffsets[0], 4);
+    ck_assert_int_eq(int_at(sub, (Py_ssize_t[]){1, 2}), 11);
+    Py_DECREF(sub);
+    PyObject *row = MbNdArray_Index(nd, 1);
+    ck_assert_int_eq(int_at(row, (Py_ssize_t[]){3}), 7);
+    Py_DECREF(row);
+    Py_DECREF(nd);
+    nd = ints(2, shape, backwards, 12, MB_ND_PIL);
+    MbNdSlice last_two[2] = {{0, 1, 3}, {2, 1, 2}};
+    ck_assert_ptr_null(MbNdArray_Slice(nd, last_two, 2));
+    assert_error(PyExc_NotImplementedError, "this slice of a layout with "
+                 "suboffsets would need a negative suboffset");
+    Py_DECREF(nd);
+}
+END_TEST
+
 static Suite *
 ndarray_suite(void)
 {
@@ -326,6 +410,10 @@ ndarray_suite(void)
     tcase_add_test(tc, test_redirect_reaches_the_root);
     tcase_add_test(tc, test_forced_failures);
     tcase_add_test(tc, test_legacy_export_leaves_obj_null);
+    tc = mb_tcase(s, "sub-arrays");
+    tcase_add_test(tc, test_index_drops_the_first_dimension);
+    tcase_add_test(tc, test_slices);
+    tcase_add_test(tc, test_slices_of_a_pil_layout);
     tc = mb_tcase(s, "suboffsets and hash");
     tcase_add_test(tc, test_add_suboffsets);
     tcase_add_test(tc, test_hash);
