@@ -302,7 +302,10 @@ PyAPI_FUNC(PyObject *) MbNdArray_Slice(PyObject *nd, const MbNdSlice *slices,
 PyAPI_FUNC(int) MbNdArray_AddSuboffsets(PyObject *nd);
 
 /* The current layout as a complete Py_buffer (for a re-exporter, the view
-   it received), valid until the layout changes. */
+   it received, whose obj is the object that answered; for a sub-array,
+   its part of its array's view, obj the array), valid until the layout
+   changes.  obj is borrowed, and NULL for an array that owns its
+   memory. */
 PyAPI_FUNC(const Py_buffer *) MbNdArray_Buffer(PyObject *nd);
 
 /* --- Debugging stale pointers -----------------------------------------------

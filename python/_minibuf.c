@@ -97,6 +97,10 @@ static PyTypeObject ObjectType;
 
 #define Object_Check(op) PyObject_TypeCheck((op), &ObjectType)
 
+/* Every wrapper made, by the address of its minibuf object (weak values):
+   how a minibuf object named in a view finds its Python object. */
+static PyObject *registry;
+
 /* The view minibuf gave, kept while CPython's view lives. */
 typedef struct {
     char view[MBS_VIEW_SIZE];
@@ -180,6 +184,13 @@ wrap(PyObject *cls, void *mb)
         return NULL;
     }
     ((Object *)self)->mb = mb;
+    PyObject *key = PyLong_FromVoidPtr(mb);
+    if (key == NULL || PyObject_SetItem(registry, key, self) < 0) {
+        Py_XDECREF(key);
+        Py_DECREF(self);
+        return NULL;
+    }
+    Py_DECREF(key);
     return self;
 }
 
@@ -623,6 +634,48 @@ item_bytes(PyObject *module, PyObject *args)
     return result;
 }
 
+/* The bytes of the item at `indices` of an ndarray's own layout. */
+static PyObject *
+nd_item_bytes(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *nd, *indices;
+    if (!PyArg_ParseTuple(args, "OO:nd_item_bytes", &nd, &indices)) {
+        return NULL;
+    }
+    void *mb = object_mb(nd);
+    mbs_ssize_t index[MAX_DIMS];
+    int n = mb == NULL ? -1 : ssize_array(indices, index, "indices");
+    if (n < 0) {
+        return NULL;
+    }
+    const char *p = mbs_nd_item(mb, index, n);
+    if (p == NULL) {
+        return raise_minibuf_error();
+    }
+    const Py_buffer *view = mbs_nd_buffer(mb);
+    return PyBytes_FromStringAndSize(p, view->itemsize);
+}
+
+/* An ndarray's own layout in C order, as bytes. */
+static PyObject *
+nd_tobytes(PyObject *module, PyObject *nd)
+{
+    (void)module;
+    void *mb = object_mb(nd);
+    if (mb == NULL) {
+        return NULL;
+    }
+    mbs_ssize_t len;
+    char *bytes = mbs_nd_tobytes(mb, &len);
+    if (bytes == NULL) {
+        return raise_minibuf_error();
+    }
+    PyObject *result = PyBytes_FromStringAndSize(bytes, len);
+    free(bytes);
+    return result;
+}
+
 /* obj's `flags` view gathered in `order` by minibuf's
    PyBuffer_ToContiguous, as bytes. */
 static PyObject *
@@ -652,6 +705,36 @@ to_contiguous(PyObject *module, PyObject *args)
     }
     mbs_release(&view);
     return bytes;
+}
+
+/* bytes scattered into obj's PyBUF_FULL view in C order by minibuf's
+   PyBuffer_FromContiguous. */
+static PyObject *
+from_contiguous(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *obj;
+    Py_buffer data;
+    if (!PyArg_ParseTuple(args, "Oy*:from_contiguous", &obj, &data)) {
+        return NULL;
+    }
+    void *mb = as_minibuf(obj);
+    if (mb == NULL) {
+        PyBuffer_Release(&data);
+        return NULL;
+    }
+    Py_buffer view;
+    int r = mbs_get_buffer(mb, &view, PyBUF_FULL);
+    mbs_decref(mb);
+    if (r == 0) {
+        r = mbs_from_contiguous(&view, data.buf, data.len, 'C');
+        mbs_release(&view);
+    }
+    PyBuffer_Release(&data);
+    if (r < 0) {
+        return raise_minibuf_error();
+    }
+    Py_RETURN_NONE;
 }
 
 static PyObject *
@@ -946,6 +1029,37 @@ mv_released(PyObject *module, PyObject *mv)
     return mb == NULL ? NULL : PyBool_FromLong(mbs_mv_released(mb));
 }
 
+/* The Python object in an ndarray's or memoryview's own view: the CPython
+   exporter behind a bridge, the wrapper of a minibuf object, or None. */
+static PyObject *
+view_obj(PyObject *module, PyObject *obj)
+{
+    (void)module;
+    void *mb = object_mb(obj);
+    if (mb == NULL) {
+        return NULL;
+    }
+    void *foreign;
+    void *inner = mbs_view_obj(mb, &foreign);
+    if (foreign != NULL) {
+        return Py_NewRef((PyObject *)foreign);
+    }
+    if (inner == NULL) {
+        Py_RETURN_NONE;
+    }
+    PyObject *key = PyLong_FromVoidPtr(inner);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *found = PyObject_GetItem(registry, key);
+    Py_DECREF(key);
+    if (found == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return found;
+}
+
 /* Whether obj exports memory (a minibuf object, or a CPython exporter). */
 static PyObject *
 check_buffer(PyObject *module, PyObject *obj)
@@ -958,6 +1072,7 @@ check_buffer(PyObject *module, PyObject *obj)
 
 static PyMethodDef functions[] = {
     {"check_buffer", check_buffer, METH_O, NULL},
+    {"view_obj", view_obj, METH_O, NULL},
     {"nd_new", nd_new, METH_VARARGS, NULL},
     {"nd_push", nd_push, METH_VARARGS, NULL},
     {"nd_from_exporter", nd_from_exporter, METH_VARARGS, NULL},
@@ -965,6 +1080,8 @@ static PyMethodDef functions[] = {
     {"nd_index", nd_index, METH_VARARGS, NULL},
     {"nd_slice", nd_slice, METH_VARARGS, NULL},
     {"write_item", write_item, METH_VARARGS, NULL},
+    {"nd_item_bytes", nd_item_bytes, METH_VARARGS, NULL},
+    {"nd_tobytes", nd_tobytes, METH_O, NULL},
     {"nd_add_suboffsets", nd_add_suboffsets, METH_O, NULL},
     {"info", info, METH_O, NULL},
     {"request", request, METH_VARARGS, NULL},
@@ -972,6 +1089,7 @@ static PyMethodDef functions[] = {
     {"to_contiguous", to_contiguous, METH_VARARGS, NULL},
     {"size_from_format", size_from_format, METH_O, NULL},
     {"copy_data", copy_data, METH_VARARGS, NULL},
+    {"from_contiguous", from_contiguous, METH_VARARGS, NULL},
     {"hash", hash, METH_O, NULL},
     {"mv_new", mv_new, METH_VARARGS, NULL},
     {"mv_from_buffer", mv_from_buffer, METH_VARARGS, NULL},
@@ -999,6 +1117,15 @@ PyMODINIT_FUNC
 PyInit__minibuf(void)
 {
     if (PyType_Ready(&ObjectType) < 0) {
+        return NULL;
+    }
+    PyObject *weakref = PyImport_ImportModule("weakref");
+    if (weakref == NULL) {
+        return NULL;
+    }
+    registry = PyObject_CallMethod(weakref, "WeakValueDictionary", NULL);
+    Py_DECREF(weakref);
+    if (registry == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&module_def);

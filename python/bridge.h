@@ -64,6 +64,8 @@ int mbs_write_item(void *object, const mbs_ssize_t *indices, int n,
                    const void *bytes, mbs_ssize_t size);
 int mbs_to_contiguous(void *destination, const void *view, mbs_ssize_t len,
                       char order);
+int mbs_from_contiguous(void *view, const void *source, mbs_ssize_t len,
+                        char order);
 mbs_ssize_t mbs_size_from_format(const char *format);
 /* PyObject_CopyData(destination, source). */
 int mbs_copy_data(void *destination, void *source);
@@ -92,6 +94,18 @@ void *mbs_nd_index(void *nd, mbs_ssize_t index);
 /* slices: n triples (start, step, length). */
 void *mbs_nd_slice(void *nd, const mbs_ssize_t *slices, int n);
 const void *mbs_nd_buffer(void *nd);
+/* The address of the item at `indices` (n of them) of an ndarray's own
+   layout, which may lack shape (1-D) or strides (C order): minibuf's
+   PyBuffer_GetPointer after PyBuffer_FillContiguousStrides.  NULL with
+   IndexError outside. */
+const void *mbs_nd_item(void *nd, const mbs_ssize_t *indices, int n);
+/* The bytes of an ndarray's own layout in C order, into a block the
+   caller frees with free(); its length in *len. */
+char *mbs_nd_tobytes(void *nd, mbs_ssize_t *len);
+/* The object in an ndarray's or memoryview's own view (borrowed), or
+   NULL; for a CPython exporter's bridge, *foreign gets the CPython
+   object. */
+void *mbs_view_obj(void *object, void **foreign);
 
 /* --- memoryview -------------------------------------------------------------- */
 

@@ -195,6 +195,14 @@ mbs_to_contiguous(void *destination, const void *view, mbs_ssize_t len,
                                  order);
 }
 
+int
+mbs_from_contiguous(void *view, const void *source, mbs_ssize_t len,
+                    char order)
+{
+    return PyBuffer_FromContiguous((const Py_buffer *)view, source, len,
+                                   order);
+}
+
 mbs_ssize_t
 mbs_size_from_format(const char *format)
 {
@@ -284,6 +292,67 @@ const void *
 mbs_nd_buffer(void *nd)
 {
     return MbNdArray_Buffer((PyObject *)nd);
+}
+
+const void *
+mbs_nd_item(void *nd, const mbs_ssize_t *indices, int n)
+{
+    Py_buffer view = *MbNdArray_Buffer((PyObject *)nd);
+    Py_ssize_t shape[1], strides[MB_ND_MAX_NDIM];
+    if (view.ndim > 0 && view.shape == NULL) {
+        shape[0] = view.itemsize > 0 ? view.len / view.itemsize : 0;
+        view.shape = shape;
+    }
+    if (n != view.ndim) {
+        PyErr_SetString(PyExc_IndexError, "wrong number of indices");
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (indices[i] < 0 || indices[i] >= view.shape[i]) {
+            PyErr_SetString(PyExc_IndexError, "index out of bounds");
+            return NULL;
+        }
+    }
+    if (view.ndim > 0 && view.strides == NULL) {
+        PyBuffer_FillContiguousStrides(view.ndim, view.shape, strides,
+                                       (int)view.itemsize, 'C');
+        view.strides = strides;
+    }
+    return PyBuffer_GetPointer(&view, indices);
+}
+
+char *
+mbs_nd_tobytes(void *nd, mbs_ssize_t *len)
+{
+    const Py_buffer *view = MbNdArray_Buffer((PyObject *)nd);
+    char *bytes = malloc((size_t)view->len + 1);
+    if (bytes == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    if (PyBuffer_ToContiguous(bytes, view, view->len, 'C') < 0) {
+        free(bytes);
+        return NULL;
+    }
+    *len = view->len;
+    return bytes;
+}
+
+void *
+mbs_view_obj(void *object, void **foreign)
+{
+    PyObject *o = object;
+    const Py_buffer *view = MbNdArray_Check(o) ? MbNdArray_Buffer(o)
+                            : PyMemoryView_Check(o)
+                            ? PyMemoryView_GET_BUFFER(o) : NULL;
+    *foreign = NULL;
+    if (view == NULL || view->obj == NULL) {
+        return NULL;
+    }
+    if (Py_IS_TYPE(view->obj, &ForeignType)) {
+        *foreign = ((Foreign *)view->obj)->exporter;
+    }
+    return view->obj;
 }
 
 /* --- memoryview -------------------------------------------------------------- */

@@ -120,7 +120,6 @@ class ndarray(_minibuf.Object):
             if flags & ~ND_REDIRECT:
                 raise TypeError("flags must be 0 or ND_REDIRECT")
             self = _minibuf.nd_from_exporter(cls, obj, getbuf, flags)
-            self._base = obj
             self._flags = flags
             self._offset = -1
             return self
@@ -131,7 +130,6 @@ class ndarray(_minibuf.Object):
                                             flags)
         self = _minibuf.nd_new(cls, data, fmt, shape, strides, offset,
                                flags & ~ND_SCALAR)
-        self._base = None
         self._flags = flags
         self._offset = offset
         return self
@@ -158,7 +156,7 @@ class ndarray(_minibuf.Object):
 
     @property
     def obj(self):
-        return self._base
+        return _minibuf.view_obj(self)
 
     @property
     def flags(self):
@@ -181,7 +179,7 @@ class ndarray(_minibuf.Object):
     contiguous = property(lambda self: self._info()[10])
 
     def tobytes(self):
-        return _minibuf.to_contiguous(self, 'C', PyBUF_FULL_RO)
+        return _minibuf.nd_tobytes(self)
 
     def tolist(self):
         info = self._info()
@@ -189,7 +187,9 @@ class ndarray(_minibuf.Object):
         if not fmt:
             raise ValueError("ndarray: tolist() does not support "
                              "format=NULL, use tobytes()")
-        shape = info[5] or ()
+        shape = info[5]
+        if shape is None:
+            shape = () if info[3] == 0 else (info[0] // info[1],)
         return _tolist(self, fmt, shape)
 
     def __len__(self):
@@ -206,7 +206,6 @@ class ndarray(_minibuf.Object):
     # indexes the first dimension; slices, alone or in a tuple, slice the
     # leading dimensions; an empty tuple is the whole.
     def _view(self, made):
-        made._base = self
         made._flags = self._flags & (ND_WRITABLE | ND_PIL)
         made._offset = -1
         return made
@@ -264,7 +263,7 @@ class ndarray(_minibuf.Object):
                 or target.itemsize != source.itemsize):
             raise ValueError("ndarray assignment: lvalue and rvalue have "
                              "different structures")
-        _minibuf.copy_data(target, source)
+        _assign_rows(target, source)
 
     def __delitem__(self, key):
         raise TypeError("ndarray data cannot be deleted")
@@ -291,6 +290,19 @@ def _layout(items, shape, strides, format, flags):
     if strides is not None:
         strides = list(strides)
     return data, fmt, shape, strides
+
+
+def _assign_rows(target, source):
+    """target[...] = source for two arrays of one structure, row by row
+    in C order, each row through a copy (so that rows of one array that
+    overlap take the source row as it was): minibuf's
+    PyBuffer_ToContiguous and PyBuffer_FromContiguous on each."""
+    shape = target.shape
+    if len(shape) <= 1:
+        _minibuf.from_contiguous(target, source.tobytes())
+        return
+    for i in range(shape[0]):
+        _assign_rows(target[i], source[i])
 
 
 def _fit(key, shape):
@@ -322,15 +334,15 @@ def _pack_value(fmt, value):
 
 
 def _tolist(obj, fmt, shape):
-    """The items of obj, nested by shape, each found by minibuf's
-    PyBuffer_GetPointer and unpacked with struct."""
+    """The items of an ndarray's own layout, nested by shape, each found
+    by minibuf's PyBuffer_GetPointer and unpacked with struct."""
     if not shape:
-        return _unpack(fmt, _minibuf.item_bytes(obj, []))
+        return _unpack(fmt, _minibuf.nd_item_bytes(obj, []))
 
     def level(prefix):
         dim = len(prefix)
         if dim == len(shape) - 1:
-            return [_unpack(fmt, _minibuf.item_bytes(obj, prefix + [i]))
+            return [_unpack(fmt, _minibuf.nd_item_bytes(obj, prefix + [i]))
                     for i in range(shape[dim])]
         return [level(prefix + [i]) for i in range(shape[dim])]
     return level([])
@@ -352,25 +364,18 @@ class memoryview(_minibuf.Object):
     """memoryview(object): a view of any exporter's memory, made by
     minibuf's PyMemoryView_FromObject."""
 
-    _obj = None            # the exporter (None for a view of a Py_buffer)
 
     def __new__(cls, obj):
         if not _supports_buffer(obj):
             raise TypeError("memoryview: a bytes-like object is required, "
                             "not '%s'" % type(obj).__name__)
-        self = _minibuf.mv_new(cls, obj)
-        self._obj = obj._obj if isinstance(obj, memoryview) else obj
-        return self
-
-    @classmethod
-    def _derived(cls, made, source):
-        made._obj = source._obj
-        return made
+        return _minibuf.mv_new(cls, obj)
 
     def _info(self):
         return _minibuf.info(self)
 
-    obj = property(lambda self: (self._info(), self._obj)[1])
+    obj = property(lambda self: (self._info(),
+                                 _minibuf.view_obj(self))[1])
     nbytes = property(lambda self: self._info()[0])
     itemsize = property(lambda self: self._info()[1])
     readonly = property(lambda self: self._info()[2])
@@ -398,11 +403,10 @@ class memoryview(_minibuf.Object):
             raise TypeError("memoryview: format argument must be a string")
         if shape is not None and not isinstance(shape, (list, tuple)):
             raise TypeError("shape must be a list or a tuple")
-        return memoryview._derived(
-            _minibuf.mv_cast(memoryview, self, format, shape), self)
+        return _minibuf.mv_cast(memoryview, self, format, shape)
 
     def toreadonly(self):
-        return memoryview._derived(_minibuf.mv_toreadonly(memoryview, self),
+        return _minibuf.mv_toreadonly(memoryview,
                                    self)
 
     def tobytes(self, order=None):
@@ -453,28 +457,15 @@ class memoryview(_minibuf.Object):
     def __getitem__(self, key):
         info = self._info()
         fmt, ndim = info[4] or "B", info[3]
+        if key is Ellipsis:
+            return _minibuf.mv_new(memoryview, self)
         if isinstance(key, slice):
             start, stop, step = _slice_args(key, ndim, info)
-            return memoryview._derived(
-                _minibuf.mv_slice(memoryview, self, start, stop, step), self)
-        if key is Ellipsis:
-            return memoryview._derived(_minibuf.mv_new(memoryview, self),
-                                       self)
-        index = _index_tuple(key)
-        if index is None:
-            if isinstance(key, tuple) and all(isinstance(k, slice)
-                                               for k in key):
-                raise NotImplementedError("multi-dimensional slicing is "
-                                          "not implemented")
-            raise TypeError("memoryview: invalid slice key")
-        if ndim == 0 and index != ():
-            raise TypeError("invalid indexing of 0-dim memory")
-        code = _native_code(fmt)
-        if code is None:
+            return _minibuf.mv_slice(memoryview, self, start, stop, step)
+        index = _mv_key(key, ndim)
+        if _native_code(fmt) is None:
             raise NotImplementedError(
                 "memoryview: unsupported format %s" % fmt)
-        if len(index) < ndim and index != ():
-            raise NotImplementedError("sub-views are not implemented")
         return _unpack(fmt, _minibuf.mv_getitem(self, list(index)))
 
     def __setitem__(self, key, value):
@@ -482,23 +473,15 @@ class memoryview(_minibuf.Object):
         fmt, ndim = info[4] or "B", info[3]
         if info[2]:
             raise TypeError("cannot modify read-only memory")
-        if isinstance(key, slice) or key is Ellipsis:
-            target = self[key]
-            _assign_view(target, value)
+        if isinstance(key, slice) or (key is Ellipsis and ndim > 0):
+            _assign_view(self[key], value)
             return
-        index = _index_tuple(key)
-        if index is None:
-            raise TypeError("memoryview: invalid slice key")
+        index = () if key is Ellipsis else _mv_key(key, ndim)
         code = _native_code(fmt)
         if code is None:
             raise NotImplementedError(
                 "memoryview: unsupported format %s" % fmt)
-        if ndim == 0 and index != ():
-            raise TypeError("invalid indexing of 0-dim memory")
-        if len(index) < ndim:
-            raise NotImplementedError("sub-views are not implemented")
-        packed = _pack_item(fmt, code, value)
-        _minibuf.mv_setitem(self, list(index), packed)
+        _minibuf.mv_setitem(self, list(index), _pack_item(fmt, code, value))
 
     def __delitem__(self, key):
         raise TypeError("cannot delete memory")
@@ -533,42 +516,69 @@ def _slice_args(key, ndim, info):
     return start, stop, step
 
 
-def _index_tuple(key):
-    """key as a tuple of ints, or None if it is not one."""
-    if isinstance(key, tuple):
-        try:
-            return tuple(k.__index__() for k in key)
-        except AttributeError:
-            return None
+def _as_index(key):
+    """key as an index, with memoryview's errors."""
     try:
-        return (key.__index__(),)
+        i = key.__index__()
     except AttributeError:
-        return None
+        raise TypeError("memoryview: invalid slice key") from None
+    if not -2 ** 63 <= i < 2 ** 63:
+        raise IndexError("cannot fit 'int' into an index-sized integer")
+    return i
+
+
+def _mv_key(key, ndim):
+    """A memoryview key for one item, as a tuple of indices, with
+    memoryview's errors."""
+    if isinstance(key, tuple):
+        if key and all(isinstance(k, slice) for k in key):
+            raise NotImplementedError("multi-dimensional slicing is not "
+                                      "implemented")
+        if any(isinstance(k, slice) for k in key):
+            raise TypeError("memoryview: invalid slice key")
+        index = tuple(_as_index(k) for k in key)
+        if ndim == 0 and index:
+            raise TypeError("invalid indexing of 0-dim memory")
+        if len(index) < ndim and index:
+            raise NotImplementedError("sub-views are not implemented")
+        return index
+    if ndim == 0:
+        raise TypeError("invalid indexing of 0-dim memory")
+    index = (_as_index(key),)
+    if ndim > 1:
+        raise NotImplementedError("multi-dimensional sub-views are not "
+                                  "implemented")
+    return index
+
+
+_INTEGER_CODES = "bBhHiIlLqQnNP"
 
 
 def _pack_item(fmt, code, value):
-    """value packed for m[i] = value, with memoryview's checks."""
-    if code == 'c':
-        if not isinstance(value, bytes) or len(value) != 1:
-            raise ValueError("memoryview: invalid value for format '%s'"
+    """value packed for m[i] = value, with memoryview's checks: TypeError
+    for a value of the wrong kind, ValueError for one out of range."""
+    invalid_type = TypeError("memoryview: invalid type for format '%s'"
                              % fmt)
-    elif code == '?':
-        value = bool(value)
-    elif code in 'fde':
-        if not isinstance(value, (int, float)):
-            raise TypeError("memoryview: invalid type for format '%s'"
-                            % fmt)
-    else:
-        try:
-            value = value.__index__()
-        except AttributeError:
-            raise TypeError("memoryview: invalid type for format '%s'"
-                            % fmt) from None
+    invalid_value = ValueError("memoryview: invalid value for format '%s'"
+                               % fmt)
+    if code in _INTEGER_CODES:
+        if not hasattr(type(value), "__index__"):
+            raise invalid_type
+        value = value.__index__()
+    elif code in "fde":
+        if (isinstance(value, (str, bytes, bytearray))
+                or not (hasattr(type(value), "__float__")
+                        or hasattr(type(value), "__index__"))):
+            raise invalid_type
+    elif code == "c":
+        if not isinstance(value, (bytes, bytearray)):
+            raise invalid_type
+        if len(value) != 1:
+            raise invalid_value
     try:
         return _struct.pack(fmt, value)
     except (_struct.error, OverflowError):
-        raise ValueError("memoryview: invalid value for format '%s'"
-                         % fmt) from None
+        raise invalid_value from None
 
 
 def _assign_view(target, value):
@@ -583,7 +593,9 @@ def _assign_view(target, value):
             or _native_code(src.format) != _native_code(target.format)):
         raise ValueError("memoryview assignment: lvalue and rvalue have "
                          "different structures")
-    _minibuf.copy_data(target, src)
+    # Through a copy, as memoryview does, so that overlapping views give
+    # the source as it was.
+    _minibuf.from_contiguous(target, src.tobytes())
 
 
 def _mv_tolist(m, fmt, shape):
@@ -628,9 +640,7 @@ def get_contiguous(obj, buffertype, order):
         raise ValueError("invalid buffer type")
     if order not in ('C', 'F', 'A'):
         raise ValueError("invalid order, must be C, F or A")
-    made = _minibuf.mv_get_contiguous(memoryview, obj, buffertype, order)
-    made._obj = obj
-    return made
+    return _minibuf.mv_get_contiguous(memoryview, obj, buffertype, order)
 
 
 def py_buffer_to_contiguous(obj, order, flags):

@@ -14,7 +14,8 @@
  *   retired list until its last export is released.
  * - A re-exporter owns the Py_buffer it obtained from its exporter and
  *   releases it when it dies; its single base describes that view without
- *   owning memory.
+ *   owning memory (its obj, borrowed, is the view's).  A sub-array is a
+ *   re-exporter of its array whose base describes part of that view.
  * - An export with MB_ND_LEGACY leaves view->obj NULL, so it is never
  *   released and is not counted; the array must outlive such views.
  */
@@ -369,7 +370,6 @@ MbNdArray_FromExporter(PyObject *exporter, int getbuf, int flags)
         return PyErr_NoMemory();
     }
     nd->head->view = nd->held;
-    nd->head->view.obj = NULL;
     set_contiguity(nd->head);
     return (PyObject *)nd;
 }
@@ -516,6 +516,7 @@ new_subarray(NdArray *nd, int ndim, Py_buffer *whole)
         return NULL;
     }
     *whole = sub->held;
+    sub->head->view.obj = whole->obj;
     sub->head->view.itemsize = whole->itemsize;
     sub->head->view.readonly = whole->readonly;
     sub->head->view.buf = whole->buf;
