@@ -295,7 +295,14 @@ ssize_array(PyObject *sequence, mbs_ssize_t *array, const char *what)
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        array[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(fast, i));
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyLong_Check(item)) {
+            Py_DECREF(fast);
+            PyErr_Format(PyExc_ValueError, "elements of %s must be integers",
+                         what);
+            return -1;
+        }
+        array[i] = PyLong_AsSsize_t(item);
         if (array[i] == -1 && PyErr_Occurred()) {
             Py_DECREF(fast);
             return -1;

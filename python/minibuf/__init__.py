@@ -79,14 +79,23 @@ def _supports_buffer(obj):
 
 
 def _pack(fmt, items, itemsize):
-    """The items packed one after another with struct."""
+    """The items packed one after another with struct, with _testbuffer's
+    errors: ValueError for an item of the wrong kind or count, struct.error
+    for one out of range."""
     packer = _struct.Struct(fmt)
+    several = len(_struct.unpack(fmt, bytes(itemsize))) > 1
     data = bytearray(len(items) * itemsize)
     for i, item in enumerate(items):
-        if isinstance(item, tuple):
-            packer.pack_into(data, i * itemsize, *item)
-        else:
-            packer.pack_into(data, i * itemsize, item)
+        if isinstance(item, tuple) != several:
+            raise ValueError("mismatch between initializer element and "
+                             "format string")
+        values = item if several else (item,)
+        try:
+            packer.pack_into(data, i * itemsize, *values)
+        except _struct.error as e:
+            if "required argument is not" in str(e):
+                raise ValueError(str(e)) from None
+            raise
     return bytes(data)
 
 
@@ -117,6 +126,8 @@ class ndarray(_minibuf.Object):
                                 "arguments")
             if getbuf == PyBUF_UNUSED:
                 getbuf = PyBUF_FULL_RO
+            if not isinstance(getbuf, int) or not isinstance(flags, int):
+                raise TypeError("getbuf and flags must be integers")
             if flags & ~ND_REDIRECT:
                 raise TypeError("flags must be 0 or ND_REDIRECT")
             self = _minibuf.nd_from_exporter(cls, obj, getbuf, flags)
@@ -127,7 +138,7 @@ class ndarray(_minibuf.Object):
             raise TypeError("getbuf argument only valid for construction "
                             "from exporter object")
         data, fmt, shape, strides = _layout(obj, shape, strides, format,
-                                            flags)
+                                            flags, offset)
         self = _minibuf.nd_new(cls, data, fmt, shape, strides, offset,
                                flags & ~ND_SCALAR)
         self._flags = flags
@@ -137,7 +148,7 @@ class ndarray(_minibuf.Object):
     def push(self, items, shape=None, strides=None, offset=0, format=None,
              flags=0):
         data, fmt, shape, strides = _layout(items, shape, strides, format,
-                                            flags)
+                                            flags, offset)
         _minibuf.nd_push(self, data, fmt, shape, strides, offset,
                          flags & ~ND_SCALAR)
 
@@ -160,7 +171,7 @@ class ndarray(_minibuf.Object):
 
     @property
     def flags(self):
-        return self._flags
+        return self._flags | (ND_PIL if self._info()[7] else 0)
 
     @property
     def offset(self):
@@ -247,6 +258,9 @@ class ndarray(_minibuf.Object):
         if (ndim == 1 and hasattr(key, "__index__")
                 and not isinstance(key, tuple)):
             i = key.__index__()
+            if not _SSIZE_MIN <= i <= _SSIZE_MAX:
+                raise OverflowError("Python int too large to convert to C "
+                                    "ssize_t")
             if i < 0:
                 i += shape[0]
             if not 0 <= i < shape[0]:
@@ -269,13 +283,22 @@ class ndarray(_minibuf.Object):
         raise TypeError("ndarray data cannot be deleted")
 
 
-def _layout(items, shape, strides, format, flags):
-    """What nd_new needs from ndarray's arguments: the packed items, the
-    format, the shape and strides as lists."""
+def _layout(items, shape, strides, format, flags, offset=0):
+    """What nd_new needs from ndarray's arguments, checked as _testbuffer
+    checks them: the packed items, the format, the shape and strides as
+    lists."""
     fmt = "B" if format is None else format
     if shape is None:
         raise TypeError("shape is a required argument when constructing "
                         "from list, tuple or scalar")
+    if not isinstance(shape, (list, tuple)):
+        raise TypeError("shape must be a list or a tuple")
+    if strides is not None and not isinstance(strides, (list, tuple)):
+        raise TypeError("strides must be a list or a tuple")
+    if not isinstance(fmt, str):
+        raise TypeError("format must be a string")
+    if not isinstance(offset, int) or not isinstance(flags, int):
+        raise TypeError("offset and flags must be integers")
     if not isinstance(items, (list, tuple)):
         if shape != [] and shape != ():
             raise TypeError("items must be a list or a tuple")
@@ -471,16 +494,21 @@ class memoryview(_minibuf.Object):
     def __setitem__(self, key, value):
         info = self._info()
         fmt, ndim = info[4] or "B", info[3]
-        if info[2]:
-            raise TypeError("cannot modify read-only memory")
         if isinstance(key, slice) or (key is Ellipsis and ndim > 0):
+            if info[2]:
+                raise TypeError("cannot modify read-only memory")
+            if ndim != 1:
+                raise NotImplementedError("memoryview slice assignments are "
+                                          "currently restricted to ndim = 1")
             _assign_view(self[key], value)
             return
-        index = () if key is Ellipsis else _mv_key(key, ndim)
         code = _native_code(fmt)
         if code is None:
             raise NotImplementedError(
                 "memoryview: unsupported format %s" % fmt)
+        if info[2]:
+            raise TypeError("cannot modify read-only memory")
+        index = () if key is Ellipsis else _mv_key(key, ndim)
         _minibuf.mv_setitem(self, list(index), _pack_item(fmt, code, value))
 
     def __delitem__(self, key):
@@ -508,11 +536,30 @@ class memoryview(_minibuf.Object):
         return object.__sizeof__(self) + 3 * 8 * info[3]
 
 
+_SSIZE_MAX = 2 ** 63 - 1
+_SSIZE_MIN = -2 ** 63
+
+
 def _slice_args(key, ndim, info):
+    """A slice as MbMemoryView_Slice takes it: Python's values, clamped to
+    Py_ssize_t, with its sentinels for open ends; minibuf adjusts them."""
     if ndim == 0:
         raise TypeError("invalid indexing of 0-dim memory")
-    length = info[5][0]
-    start, stop, step = key.indices(length)
+
+    def clamp(value):
+        value = value.__index__()
+        return max(_SSIZE_MIN, min(_SSIZE_MAX, value))
+    step = 1 if key.step is None else clamp(key.step)
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if key.start is None:
+        start = 0 if step > 0 else _SSIZE_MAX
+    else:
+        start = clamp(key.start)
+    if key.stop is None:
+        stop = _SSIZE_MAX if step > 0 else _SSIZE_MIN
+    else:
+        stop = clamp(key.stop)
     return start, stop, step
 
 
@@ -663,7 +710,12 @@ def is_contiguous(obj, order):
 
 
 def cmp_contig(a, b):
-    """Whether two buffers hold the same bytes in C order."""
+    """Whether two buffers have the same structure and the same bytes in C
+    order (minibuf's PyBuffer_ToContiguous on each)."""
+    ra = _minibuf.request(a, PyBUF_FULL_RO)
+    rb = _minibuf.request(b, PyBUF_FULL_RO)
+    if ra[0] != rb[0] or (ra[5] or ()) != (rb[5] or ()):
+        return False
     return (_minibuf.to_contiguous(a, 'C', PyBUF_FULL_RO)
             == _minibuf.to_contiguous(b, 'C', PyBUF_FULL_RO))
 

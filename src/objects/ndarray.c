@@ -160,7 +160,7 @@ check_spec(const MbNdArraySpec *spec, const char *format,
         return type_error("ndim = 0 cannot be used in conjunction with "
                           "ND_PIL");
     }
-    if (spec->strides != NULL && (spec->flags & MB_ND_FORTRAN)) {
+    if (spec->nstrides > 0 && (spec->flags & MB_ND_FORTRAN)) {
         return type_error("ND_FORTRAN cannot be used together with strides");
     }
     if (spec->strides != NULL && spec->nstrides != ndim) {
@@ -739,7 +739,9 @@ ndarray_getbuf(PyObject *self, Py_buffer *view, int flags)
     if (nd->flags & MB_ND_GETBUF_FAIL) {
         return forced_failure(nd, view);
     }
-    if (nd->flags & MB_ND_REDIRECT) {
+    /* Redirected to the object that answered; one that answered with obj
+       NULL (a legacy exporter) leaves this array to answer itself. */
+    if ((nd->flags & MB_ND_REDIRECT) && nd->held.obj != NULL) {
         return PyObject_GetBuffer(nd->held.obj, view, flags);
     }
     int c = (base->contiguity & BASE_C) != 0;
