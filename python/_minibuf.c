@@ -298,8 +298,13 @@ ssize_array(PyObject *sequence, mbs_ssize_t *array, const char *what)
         PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
         if (!PyLong_Check(item)) {
             Py_DECREF(fast);
-            PyErr_Format(PyExc_ValueError, "elements of %s must be integers",
-                         what);
+            /* ndarray's shape and strides: _testbuffer's ValueError;
+               memoryview.cast's shape: CPython's TypeError. */
+            PyErr_Format(strcmp(what, "cast") == 0 ? PyExc_TypeError
+                                                   : PyExc_ValueError,
+                         "%s: elements of shape must be integers",
+                         strcmp(what, "cast") == 0 ? "memoryview.cast()"
+                                                   : what);
             return -1;
         }
         array[i] = PyLong_AsSsize_t(item);
@@ -872,7 +877,7 @@ mv_cast(PyObject *module, PyObject *args)
     mbs_ssize_t dims[MAX_DIMS];
     int ndim = 0;
     if (shape != Py_None) {
-        ndim = ssize_array(shape, dims, "shape");
+        ndim = ssize_array(shape, dims, "cast");
         if (ndim < 0) {
             return NULL;
         }

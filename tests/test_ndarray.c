@@ -282,6 +282,25 @@ START_TEST(test_add_suboffsets)
     ck_assert_int_eq(int_at(nd, (Py_ssize_t[]){2, 3}), 11);
     ck_assert_int_eq(MbNdArray_AddSuboffsets(nd), -1);
     assert_error(PyExc_TypeError, "cannot add suboffsets to PIL-style array");
+    /* A re-exporter takes them on a copy of its exporter's arrays; one
+       holding a view without strides cannot. */
+    PyObject *re = MbNdArray_FromExporter(nd, PyBUF_FULL_RO, 0);
+    ck_assert_int_eq(MbNdArray_AddSuboffsets(re), -1);
+    assert_error(PyExc_TypeError, "cannot add suboffsets to PIL-style array");
+    Py_DECREF(re);
+    Py_DECREF(nd);
+    nd = ints(2, (Py_ssize_t[]){3, 4}, NULL, 0, 0);
+    re = MbNdArray_FromExporter(nd, PyBUF_FULL_RO, 0);
+    ck_assert_int_eq(MbNdArray_AddSuboffsets(re), 0);
+    ck_assert_int_eq(MbNdArray_Buffer(re)->suboffsets[1], -1);
+    ck_assert_int_eq(MbNdArray_Buffer(nd)->suboffsets == NULL, 1);
+    ck_assert_int_eq(int_at(re, (Py_ssize_t[]){1, 2}), 6);
+    Py_DECREF(re);
+    re = MbNdArray_FromExporter(nd, PyBUF_ND, 0);
+    ck_assert_int_eq(MbNdArray_AddSuboffsets(re), -1);
+    assert_error(PyExc_TypeError, "cannot add suboffsets to array without "
+                                  "strides");
+    Py_DECREF(re);
     Py_DECREF(nd);
 }
 END_TEST

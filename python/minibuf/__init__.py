@@ -308,10 +308,13 @@ def _layout(items, shape, strides, format, flags, offset=0):
     if len(items) == 0:
         raise ValueError("initializer list or tuple must not be empty")
     itemsize = _minibuf.size_from_format(fmt)
+    if itemsize == 0:
+        raise ValueError("itemsize must not be zero")
     data = _pack(fmt, items, itemsize)
     shape = list(shape)
+    # An empty strides list means none, as in _testbuffer.
     if strides is not None:
-        strides = list(strides)
+        strides = list(strides) or None
     return data, fmt, shape, strides
 
 

@@ -11,7 +11,9 @@
  *   stack is the current layout.
  * - Every export records its base in view->internal and counts itself in
  *   that base's exports.  A base popped while exported is kept on the
- *   retired list until its last export is released.
+ *   retired list until its last export is released; with MB_ND_VAREXPORT,
+ *   a base below the head leaves the stack with its last export, as in
+ *   _testbuffer.
  * - A re-exporter owns the Py_buffer it obtained from its exporter and
  *   releases it when it dies; its single base describes that view without
  *   owning memory (its obj, borrowed, is the view's).  A sub-array is a
@@ -456,16 +458,32 @@ MbNdArray_Pop(PyObject *obj)
     return 0;
 }
 
+/* A re-exporter's base describes its exporter's view with that view's
+   arrays; a copy with arrays of its own, to take suboffsets. */
+static Base *
+own_arrays(const Base *base)
+{
+    const Py_buffer *view = &base->view;
+    Base *copy = alloc_base(view->ndim, view->format ? view->format : "B");
+    if (copy == NULL) {
+        return NULL;
+    }
+    char *format = copy->view.format;
+    Py_ssize_t *shape = copy->view.shape, *strides = copy->view.strides;
+    copy->view = *view;
+    copy->view.format = format;
+    copy->view.shape = shape;
+    copy->view.strides = strides;
+    memcpy(shape, view->shape, sizeof(Py_ssize_t) * (size_t)view->ndim);
+    memcpy(strides, view->strides, sizeof(Py_ssize_t) * (size_t)view->ndim);
+    return copy;
+}
+
 int
 MbNdArray_AddSuboffsets(PyObject *obj)
 {
     NdArray *nd = as_ndarray(obj);
     if (nd == NULL) {
-        return -1;
-    }
-    if (nd->reexporter) {
-        PyErr_SetString(PyExc_BufferError,
-                        "structure of re-exporting object is immutable");
         return -1;
     }
     Py_buffer *view = &nd->head->view;
@@ -474,6 +492,23 @@ MbNdArray_AddSuboffsets(PyObject *obj)
     }
     if (view->ndim == 0) {
         return type_error("cannot add suboffsets to 0-d array");
+    }
+    if (view->strides == NULL) {
+        return type_error("cannot add suboffsets to array without strides");
+    }
+    if (nd->reexporter) {
+        if (nd->head->exports > 0) {
+            PyErr_SetString(PyExc_BufferError,
+                            "structure of re-exporting object is immutable");
+            return -1;
+        }
+        Base *copy = own_arrays(nd->head);
+        if (copy == NULL) {
+            return -1;
+        }
+        free_base(nd->head);
+        nd->head = copy;
+        view = &copy->view;
     }
     view->suboffsets = nd->head->arrays + 2 * view->ndim;
     for (int i = 0; i < view->ndim; i++) {
@@ -776,11 +811,18 @@ ndarray_releasebuf(PyObject *self, Py_buffer *view)
     if (--base->exports > 0 || base == nd->head) {
         return;
     }
-    for (Base **p = &nd->retired; *p != NULL; p = &(*p)->next) {
-        if (*p == base) {
-            *p = base->next;
-            free_base(base);
-            return;
+    /* A retired layout goes with its last export; so does, as in
+       _testbuffer, one below the head of an ND_VAREXPORT array, which
+       stayed only for its exports. */
+    Base **lists[2] = {&nd->retired, (nd->flags & MB_ND_VAREXPORT)
+                                     ? &nd->head->next : NULL};
+    for (int k = 0; k < 2; k++) {
+        for (Base **p = lists[k]; p != NULL && *p != NULL; p = &(*p)->next) {
+            if (*p == base) {
+                *p = base->next;
+                free_base(base);
+                return;
+            }
         }
     }
 }
