@@ -347,6 +347,12 @@ START_TEST(test_cast_rules)
         PY_SSIZE_T_MAX / 2, 4}, 2));
     assert_error(PyExc_ValueError,
                  "memoryview.cast(): product(shape) > SSIZE_MAX");
+    /* The shape's bytes past the limit are the same error (CPython's
+       test_memoryview_cast_invalid), though the item count fits. */
+    ck_assert_ptr_null(MbMemoryView_Cast(m, "I", (Py_ssize_t[]){
+        (Py_ssize_t)1 << 60, 4}, 2));
+    assert_error(PyExc_ValueError,
+                 "memoryview.cast(): product(shape) > SSIZE_MAX");
     Py_DECREF(three);
     Py_DECREF(ints);
     Py_DECREF(two);

@@ -159,6 +159,11 @@ class ndarray(_minibuf.Object):
         _minibuf.nd_add_suboffsets(self)
 
     def memoryview_from_buffer(self):
+        base = self.obj
+        if isinstance(base, ndarray) and base.obj is not None:
+            raise TypeError("memoryview_from_buffer(): ndarray must be "
+                            "original exporter or consumer from "
+                            "ndarray/original exporter")
         return _minibuf.mv_from_buffer(memoryview, self)
 
     # Attributes of the current layout.
@@ -235,10 +240,22 @@ class ndarray(_minibuf.Object):
                             % type(key).__name__)
         if hasattr(key, "__index__") and not isinstance(key, tuple):
             i = key.__index__()
+            if ndim == 1:
+                # An item, read from the layout as it is (which may lack
+                # shape, strides or format).
+                length = shape[0] if shape else info[0] // info[1]
+                if not _SSIZE_MIN <= i <= _SSIZE_MAX:
+                    raise OverflowError("Python int too large to convert "
+                                        "to C ssize_t")
+                if i < 0:
+                    i += length
+                if not 0 <= i < length:
+                    raise IndexError("index out of bounds")
+                return _unpack(info[4] or "B",
+                               _minibuf.nd_item_bytes(self, [i]))
             if i < 0:
                 i += shape[0]
-            sub = self._view(_minibuf.nd_index(ndarray, self, i))
-            return sub.tolist() if ndim == 1 else sub
+            return self._view(_minibuf.nd_index(ndarray, self, i))
         return self._view(_minibuf.nd_slice(ndarray, self,
                                             _fit(key, shape)))
 
@@ -466,6 +483,10 @@ class memoryview(_minibuf.Object):
             return False
         if not _supports_buffer(other):
             return NotImplemented
+        try:
+            _minibuf.request(other, PyBUF_FULL_RO)
+        except BufferError:
+            return NotImplemented     # as memoryview, for such an exporter
         return _minibuf.mv_equal(self, other)
 
     def __ne__(self, other):
@@ -679,6 +700,8 @@ def slice_indices(key, length):
 
 def get_pointer(obj, indices):
     """The item at indices, found by minibuf's PyBuffer_GetPointer."""
+    if not isinstance(indices, (list, tuple)):
+        raise TypeError("indices must be a list or a tuple")
     info = _minibuf.request(obj, PyBUF_FULL_RO)
     fmt = info[4] or "B"
     return _unpack(fmt, _minibuf.item_bytes(obj, list(indices)))

@@ -856,8 +856,13 @@ cast_to_nd(const Py_buffer *src, const Py_ssize_t *shape, int ndim,
         product *= shape[i];
         dims[i] = shape[i];
     }
-    if (product > PY_SSIZE_T_MAX / itemsize
-        || product * itemsize != src->len) {
+    /* The bytes the shape describes must fit too (CPython: ValueError). */
+    if (product > PY_SSIZE_T_MAX / itemsize) {
+        PyErr_SetString(PyExc_ValueError, "memoryview.cast(): "
+                        "product(shape) > SSIZE_MAX");
+        return -1;
+    }
+    if (product * itemsize != src->len) {
         PyErr_SetString(PyExc_TypeError, "memoryview: product(shape) * "
                         "itemsize != buffer size");
         return -1;

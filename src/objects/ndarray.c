@@ -528,30 +528,45 @@ MbNdArray_Buffer(PyObject *obj)
 /* --- Sub-arrays ------------------------------------------------------------ */
 
 /* A re-exporter of nd's current layout, with a base of ndim dimensions and
-   format to describe its part: the caller fills the base.  The export it
-   holds keeps nd's layout (and memory) in place. */
+   its format to describe its part: the caller fills the base from
+   *whole, nd's layout with shape and strides always set (in the caller's
+   arrays when the layout has none: one dimension of len / itemsize,
+   C-order strides).  The export it holds keeps nd's layout (and memory)
+   in place: a PyBUF_FULL_RO request, so that a re-exporter that cannot
+   describe its memory fully refuses, as _testbuffer's does. */
 static NdArray *
-new_subarray(NdArray *nd, int ndim, Py_buffer *whole)
+new_subarray(NdArray *nd, int ndim, Py_buffer *whole,
+             Py_ssize_t shape[MB_ND_MAX_NDIM],
+             Py_ssize_t strides[MB_ND_MAX_NDIM])
 {
-    int request = PyBUF_FULL_RO | (nd->head->view.readonly ? 0
-                                                           : PyBUF_WRITABLE);
+    const Py_buffer *layout = &nd->head->view;
     NdArray *sub = alloc_ndarray(MB_ND_DEFAULT);
     if (sub == NULL) {
         return NULL;
     }
+    int request = PyBUF_FULL_RO | (layout->readonly ? 0 : PyBUF_WRITABLE);
     if (mb_get_buffer((PyObject *)nd, &sub->held, request) < 0) {
         sub->held.obj = NULL;
         Py_DECREF(sub);
         return NULL;
     }
     sub->reexporter = 1;
-    sub->head = alloc_base(ndim, sub->held.format);
+    sub->head = alloc_base(ndim, layout->format ? layout->format : "B");
     if (sub->head == NULL) {
         Py_DECREF(sub);
         return NULL;
     }
-    *whole = sub->held;
-    sub->head->view.obj = whole->obj;
+    *whole = *layout;
+    if (whole->ndim > 0 && whole->shape == NULL) {
+        shape[0] = whole->itemsize > 0 ? whole->len / whole->itemsize : 0;
+        whole->shape = shape;
+    }
+    if (whole->ndim > 0 && whole->strides == NULL) {
+        mb_contiguous_strides(whole->ndim, whole->shape, strides,
+                              whole->itemsize, 'C');
+        whole->strides = strides;
+    }
+    sub->head->view.obj = (PyObject *)nd;
     sub->head->view.itemsize = whole->itemsize;
     sub->head->view.readonly = whole->readonly;
     sub->head->view.buf = whole->buf;
@@ -588,7 +603,9 @@ MbNdArray_Index(PyObject *obj, Py_ssize_t index)
         return NULL;
     }
     Py_buffer whole;
-    NdArray *sub = new_subarray(nd, current->ndim - 1, &whole);
+    Py_ssize_t shape[MB_ND_MAX_NDIM], strides[MB_ND_MAX_NDIM];
+    NdArray *sub = new_subarray(nd, current->ndim - 1, &whole, shape,
+                                strides);
     if (sub == NULL) {
         return NULL;
     }
@@ -670,7 +687,8 @@ MbNdArray_Slice(PyObject *obj, const MbNdSlice *slices, int n)
         }
     }
     Py_buffer whole;
-    NdArray *sub = new_subarray(nd, ndim, &whole);
+    Py_ssize_t shape[MB_ND_MAX_NDIM], strides[MB_ND_MAX_NDIM];
+    NdArray *sub = new_subarray(nd, ndim, &whole, shape, strides);
     if (sub == NULL) {
         return NULL;
     }
