@@ -388,8 +388,38 @@ START_TEST(test_slices)
 }
 END_TEST
 
+/* An exporter of two rows of two bytes through row pointers that point at
+   each row's first item, its columns backwards (strides (8, -1),
+   suboffsets (0, -1)): a layout minibuf's ndarray never makes, whose
+   column slices would need a negative suboffset. */
+static char pointed_rows[2][2] = {{'a', 'b'}, {'c', 'd'}};
+static char *row_pointers[2] = {&pointed_rows[0][1], &pointed_rows[1][1]};
+
+static int
+pointed_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    static Py_ssize_t shape[2] = {2, 2}, strides[2] = {8, -1};
+    static Py_ssize_t suboffsets[2] = {0, -1};
+    (void)flags;
+    *view = (Py_buffer){.buf = row_pointers, .obj = Py_NewRef(self),
+                        .len = 4, .itemsize = 1, .readonly = 1, .ndim = 2,
+                        .format = (char *)"B", .shape = shape,
+                        .strides = strides,
+                        .suboffsets = suboffsets};
+    return 0;
+}
+
+static PyBufferProcs pointed_procs = {pointed_getbuffer, NULL};
+
+static PyTypeObject PointedType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "test.Pointed",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_as_buffer = &pointed_procs,
+};
+
 /* A layout with suboffsets: slicing a later dimension moves the
-   suboffset, never to a negative value. */
+   suboffset, and never below 0. */
 START_TEST(test_slices_of_a_pil_layout)
 {
     static const Py_ssize_t shape[2] = {3, 4};
@@ -404,12 +434,25 @@ START_TEST(test_slices_of_a_pil_layout)
     ck_assert_int_eq(int_at(row, (Py_ssize_t[]){3}), 7);
     Py_DECREF(row);
     Py_DECREF(nd);
+    /* Backwards columns: the rows point at their lowest byte, 12 bytes
+       before the first item, and a slice brings that down. */
     nd = ints(2, shape, backwards, 12, MB_ND_PIL);
+    ck_assert_int_eq(MbNdArray_Buffer(nd)->suboffsets[0], 12);
     MbNdSlice last_two[2] = {{0, 1, 3}, {2, 1, 2}};
-    ck_assert_ptr_null(MbNdArray_Slice(nd, last_two, 2));
+    sub = MbNdArray_Slice(nd, last_two, 2);
+    ck_assert_int_eq(MbNdArray_Buffer(sub)->suboffsets[0], 4);
+    ck_assert_int_eq(int_at(sub, (Py_ssize_t[]){2, 0}), 9);
+    Py_DECREF(sub);
+    Py_DECREF(nd);
+    /* Another exporter's layout that would need a negative suboffset. */
+    PyObject *pointed = _PyObject_New(&PointedType);
+    nd = MbNdArray_FromExporter(pointed, PyBUF_FULL_RO, 0);
+    MbNdSlice second_column[2] = {{0, 1, 2}, {1, 1, 1}};
+    ck_assert_ptr_null(MbNdArray_Slice(nd, second_column, 2));
     assert_error(PyExc_NotImplementedError, "this slice of a layout with "
                  "suboffsets would need a negative suboffset");
     Py_DECREF(nd);
+    Py_DECREF(pointed);
 }
 END_TEST
 

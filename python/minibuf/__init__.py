@@ -159,6 +159,9 @@ class ndarray(_minibuf.Object):
         _minibuf.nd_add_suboffsets(self)
 
     def memoryview_from_buffer(self):
+        if len(self.format) > 128:
+            raise TypeError("memoryview_from_buffer: format is limited to "
+                            "128 characters")
         base = self.obj
         if isinstance(base, ndarray) and base.obj is not None:
             raise TypeError("memoryview_from_buffer(): ndarray must be "
@@ -707,27 +710,44 @@ def get_pointer(obj, indices):
     return _unpack(fmt, _minibuf.item_bytes(obj, list(indices)))
 
 
-def get_contiguous(obj, buffertype, order):
-    """minibuf's PyMemoryView_GetContiguous, as a memoryview."""
-    if buffertype not in (PyBUF_READ, PyBUF_WRITE):
-        raise ValueError("invalid buffer type")
+def _order_arg(order):
+    """An order argument, checked as _testbuffer's are."""
+    if not isinstance(order, str):
+        raise TypeError("order must be a str")
+    order.encode("ascii")
     if order not in ('C', 'F', 'A'):
         raise ValueError("invalid order, must be C, F or A")
+    return order
+
+
+def _int_arg(value):
+    if not isinstance(value, int):
+        raise TypeError("an integer is required")
+    if not -2 ** 63 <= value < 2 ** 63:
+        raise OverflowError("Python int too large to convert to C long")
+    return value
+
+
+def get_contiguous(obj, buffertype, order):
+    """minibuf's PyMemoryView_GetContiguous, as a memoryview."""
+    buffertype = _int_arg(buffertype)
+    order = _order_arg(order)
+    if buffertype not in (PyBUF_READ, PyBUF_WRITE):
+        raise ValueError("invalid buffer type")
     return _minibuf.mv_get_contiguous(memoryview, obj, buffertype, order)
 
 
 def py_buffer_to_contiguous(obj, order, flags):
     """obj's `flags` view gathered in `order` by minibuf's
     PyBuffer_ToContiguous."""
-    if order not in ('C', 'F', 'A'):
-        raise ValueError("invalid order, must be C, F or A")
+    order = _order_arg(order)
+    flags = _int_arg(flags)
     return _minibuf.to_contiguous(obj, order, flags)
 
 
 def is_contiguous(obj, order):
     """minibuf's PyBuffer_IsContiguous on obj's own view."""
-    if order not in ('C', 'F', 'A'):
-        raise ValueError("invalid order, must be C, F or A")
+    order = _order_arg(order)
     if isinstance(obj, (ndarray, memoryview)):
         info = _minibuf.info(obj)
     else:

@@ -182,25 +182,42 @@ check_spec(const MbNdArraySpec *spec, const char *format,
     return 0;
 }
 
-/* Turn a base into a PIL layout: a table of row pointers in front of the
-   data, suboffsets (0, -1, ...).  Assumption: ndim >= 1, the table is at
-   the start of the base's memory and view->buf points at the first item. */
+/* Turn a base into a PIL layout, as _testbuffer lays one out: a table of
+   row pointers in front of the data, walked in the direction of the rows'
+   stride (strides[0] is +-sizeof(char *)), each pointing at the lowest
+   byte of its row, and suboffsets (S, -1, ...) where S reaches from there
+   to the row's first item: the sum of -strides[n] * (shape[n] - 1) over
+   the other dimensions with negative strides.  A slice of any later
+   dimension then moves S within [0, 2S], never below 0.  Assumption:
+   ndim >= 1, the table is at the start of the base's memory and view->buf
+   points at the first item. */
 static void
 make_pil(Base *base)
 {
     Py_buffer *view = &base->view;
     char *first = (char *)view->buf;
+    Py_ssize_t rows = view->shape[0];
+    int backwards = view->strides[0] < 0;
     assert(view->ndim >= 1);
-    assert(first >= base->memory
-           + view->shape[0] * (Py_ssize_t)sizeof(char *));
-    for (Py_ssize_t i = 0; i < view->shape[0]; i++) {
-        char *row = first + i * view->strides[0];
-        memcpy(base->memory + i * (Py_ssize_t)sizeof(row), &row, sizeof(row));
+    assert(first >= base->memory + rows * (Py_ssize_t)sizeof(char *));
+    Py_ssize_t suboffset = 0;
+    for (int n = 1; n < view->ndim; n++) {
+        if (view->strides[n] < 0 && view->shape[n] > 0) {
+            suboffset -= view->strides[n] * (view->shape[n] - 1);
+        }
     }
-    view->buf = base->memory;
-    view->strides[0] = sizeof(char *);
+    for (Py_ssize_t i = 0; i < rows; i++) {
+        char *row = first + i * view->strides[0] - suboffset;
+        Py_ssize_t slot = backwards ? rows - 1 - i : i;
+        memcpy(base->memory + slot * (Py_ssize_t)sizeof(row), &row,
+               sizeof(row));
+    }
+    view->buf = base->memory
+                + (backwards && rows > 0 ? (rows - 1) * sizeof(char *) : 0);
+    view->strides[0] = backwards ? -(Py_ssize_t)sizeof(char *)
+                                 : (Py_ssize_t)sizeof(char *);
     view->suboffsets = base->arrays + 2 * view->ndim;
-    view->suboffsets[0] = 0;
+    view->suboffsets[0] = suboffset;
     for (int i = 1; i < view->ndim; i++) {
         view->suboffsets[i] = -1;
     }
@@ -631,11 +648,8 @@ MbNdArray_Index(PyObject *obj, Py_ssize_t index)
 
 /* Move the start of dimension `dim` by `offset` bytes: buf itself, or,
    below a dimension reached through a pointer, the suboffset of the
-   nearest such dimension before it (PEP 3118's rule for suboffsets).
-   -1 with NotImplementedError when that suboffset would turn negative:
-   consumers then no longer follow the pointer (a negative suboffset means
-   "no pointer"), so the view would describe memory it does not have. */
-static int
+   nearest such dimension before it (PEP 3118's rule for suboffsets). */
+static void
 shift_start(Py_buffer *view, int dim, Py_ssize_t offset)
 {
     int n = dim - 1;
@@ -644,14 +658,31 @@ shift_start(Py_buffer *view, int dim, Py_ssize_t offset)
     }
     if (view->suboffsets == NULL || n < 0) {
         view->buf = (char *)view->buf + offset;
+    }
+    else {
+        view->suboffsets[n] += offset;
+    }
+}
+
+/* -1 with NotImplementedError if a dimension reached through a pointer
+   (its suboffset >= 0 in `before`) ended with a negative suboffset in a
+   view that has items: consumers would then stop following that pointer
+   (a negative suboffset means "no pointer"), and the view would describe
+   memory it does not have.  A view without items reaches nothing. */
+static int
+check_suboffsets(const Py_buffer *view, const Py_ssize_t *before)
+{
+    if (before == NULL || view->len == 0) {
         return 0;
     }
-    if (view->suboffsets[n] + offset < 0) {
-        PyErr_SetString(PyExc_NotImplementedError, "this slice of a layout "
-                        "with suboffsets would need a negative suboffset");
-        return -1;
+    for (int i = 0; i < view->ndim; i++) {
+        if (before[i] >= 0 && view->suboffsets[i] < 0) {
+            PyErr_SetString(PyExc_NotImplementedError, "this slice of a "
+                            "layout with suboffsets would need a negative "
+                            "suboffset");
+            return -1;
+        }
     }
-    view->suboffsets[n] += offset;
     return 0;
 }
 
@@ -705,14 +736,16 @@ MbNdArray_Slice(PyObject *obj, const MbNdSlice *slices, int n)
     }
     for (int i = 0; i < n; i++) {
         /* Even an empty slice moves the start, as _testbuffer does. */
-        if (shift_start(view, i, slices[i].start * view->strides[i]) < 0) {
-            Py_DECREF(sub);
-            return NULL;
-        }
+        shift_start(view, i, slices[i].start * view->strides[i]);
         view->shape[i] = slices[i].length;
         view->strides[i] *= slices[i].step;
     }
-    return finish_subarray(sub);
+    (void)finish_subarray(sub);
+    if (check_suboffsets(view, whole.suboffsets) < 0) {
+        Py_DECREF(sub);
+        return NULL;
+    }
+    return (PyObject *)sub;
 }
 
 /* --- Exporting ----------------------------------------------------------- */
