@@ -331,19 +331,24 @@ tuple_of(const Py_ssize_t *array, int n)
 }
 
 /* A view's fields as a tuple: (len, itemsize, readonly, ndim, format,
-   shape, strides, suboffsets, c_contiguous, f_contiguous, contiguous). */
+   shape, strides, suboffsets, c_contiguous, f_contiguous, contiguous);
+   the contiguity from minibuf's PyBuffer_IsContiguous, or, when
+   contiguity >= 0, from those bits (1: C, 2: Fortran). */
 static PyObject *
-view_tuple(const Py_buffer *v)
+view_tuple(const Py_buffer *v, int contiguity)
 {
+    int c = contiguity >= 0 ? (contiguity & 1) != 0
+                            : mbs_is_contiguous(v, 'C');
+    int f = contiguity >= 0 ? (contiguity & 2) != 0
+                            : mbs_is_contiguous(v, 'F');
+    int any = contiguity >= 0 ? c || f : mbs_is_contiguous(v, 'A');
     return Py_BuildValue(
         "nnNiNNNNNNN", v->len, v->itemsize, PyBool_FromLong(v->readonly),
         v->ndim,
         v->format ? PyUnicode_FromString(v->format) : Py_NewRef(Py_None),
         tuple_of(v->shape, v->ndim), tuple_of(v->strides, v->ndim),
-        tuple_of(v->suboffsets, v->ndim),
-        PyBool_FromLong(mbs_is_contiguous(v, 'C')),
-        PyBool_FromLong(mbs_is_contiguous(v, 'F')),
-        PyBool_FromLong(mbs_is_contiguous(v, 'A')));
+        tuple_of(v->suboffsets, v->ndim), PyBool_FromLong(c),
+        PyBool_FromLong(f), PyBool_FromLong(any));
 }
 
 /* A layout from Python values; 0 or -1.  arrays holds shape, then
@@ -558,7 +563,7 @@ info(PyObject *module, PyObject *obj)
         return NULL;
     }
     if (mbs_is_ndarray(mb)) {
-        return view_tuple(mbs_nd_buffer(mb));
+        return view_tuple(mbs_nd_buffer(mb), -1);
     }
     if (mbs_is_memoryview(mb)) {
         if (mbs_mv_released(mb)) {
@@ -566,7 +571,8 @@ info(PyObject *module, PyObject *obj)
                             "released memoryview object");
             return NULL;
         }
-        return view_tuple(mbs_mv_buffer(mb));
+        /* memoryview's attributes: its flags, as CPython's. */
+        return view_tuple(mbs_mv_buffer(mb), mbs_mv_contiguity(mb));
     }
     PyErr_SetString(PyExc_TypeError, "not an ndarray or a memoryview");
     return NULL;
@@ -592,7 +598,7 @@ request(PyObject *module, PyObject *args)
     if (r < 0) {
         return raise_minibuf_error();
     }
-    PyObject *result = view_tuple(&view);
+    PyObject *result = view_tuple(&view, -1);
     mbs_release(&view);
     return result;
 }

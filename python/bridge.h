@@ -114,6 +114,9 @@ void *mbs_mv_from_buffer(const void *view);
 void *mbs_mv_get_contiguous(void *object, int buffertype, char order);
 const void *mbs_mv_buffer(void *mv);
 int mbs_mv_released(void *mv);
+/* The contiguity memoryview reports (its flags, as CPython computes them
+   when the view is made): 1 for C, 2 for Fortran. */
+int mbs_mv_contiguity(void *mv);
 int mbs_mv_release(void *mv);
 void *mbs_mv_cast(void *mv, const char *format, const mbs_ssize_t *shape,
                   int ndim);

@@ -389,6 +389,14 @@ mbs_mv_released(void *mv)
 }
 
 int
+mbs_mv_contiguity(void *mv)
+{
+    int flags = ((PyMemoryViewObject *)mv)->flags;
+    return ((flags & _Py_MEMORYVIEW_C) ? 1 : 0)
+           | ((flags & _Py_MEMORYVIEW_FORTRAN) ? 2 : 0);
+}
+
+int
 mbs_mv_release(void *mv)
 {
     return MbMemoryView_Release((PyObject *)mv);

@@ -28,12 +28,21 @@ else
     echo "ok 1 - test_buffer.py # SKIP no test suite for $python" \
         >> "$scratch/test_buffer"
 fi
-# One plan for both: the lines renumbered.
-total=$(($(grep -c '^\(not \)\{0,1\}ok ' "$scratch/module") +
-         $(grep -c '^\(not \)\{0,1\}ok ' "$scratch/test_buffer")))
+if "$python" -c 'import hypothesis, _testbuffer' 2> /dev/null; then
+    "$python" "$top_srcdir/tests/hypothesis_buffer.py" \
+        > "$scratch/hypothesis" 2> "$scratch/trace"
+    cat "$scratch/trace" >&2
+else
+    echo "1..1" > "$scratch/hypothesis"
+    echo "ok 1 - property test # SKIP no Hypothesis or _testbuffer" \
+        >> "$scratch/hypothesis"
+fi
+# One plan for all three: the lines renumbered.
+parts="$scratch/module $scratch/test_buffer $scratch/hypothesis"
+total=$(cat $parts | grep -c '^\(not \)\{0,1\}ok ')
 echo "1..$total"
 n=0
-cat "$scratch/module" "$scratch/test_buffer" | while IFS= read -r line; do
+cat $parts | while IFS= read -r line; do
     case $line in
         "ok "* | "not ok "*)
             n=$((n + 1))

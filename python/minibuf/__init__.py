@@ -471,7 +471,7 @@ class memoryview(_minibuf.Object):
         code = _native_code(fmt)
         if code is None:
             raise NotImplementedError(
-                "memoryview: format %s not supported" % fmt)
+                "memoryview: unsupported format %s" % fmt)
         return _mv_tolist(self, fmt, info[5] or ())
 
     def __len__(self):
@@ -512,10 +512,14 @@ class memoryview(_minibuf.Object):
         if isinstance(key, slice):
             start, stop, step = _slice_args(key, ndim, info)
             return _minibuf.mv_slice(memoryview, self, start, stop, step)
-        index = _mv_key(key, ndim)
+        # A 0-d view checks its key first, others their format first, as
+        # memoryview does.
+        if ndim == 0:
+            index = _mv_key(key, ndim)
         if _native_code(fmt) is None:
             raise NotImplementedError(
                 "memoryview: unsupported format %s" % fmt)
+        index = _mv_key(key, ndim)
         return _unpack(fmt, _minibuf.mv_getitem(self, list(index)))
 
     def __setitem__(self, key, value):

@@ -187,7 +187,8 @@ check_spec(const MbNdArraySpec *spec, const char *format,
    stride (strides[0] is +-sizeof(char *)), each pointing at the lowest
    byte of its row, and suboffsets (S, -1, ...) where S reaches from there
    to the row's first item: the sum of -strides[n] * (shape[n] - 1) over
-   the other dimensions with negative strides.  A slice of any later
+   the other dimensions with negative strides (summed up to the first
+   dimension without items; 0 without rows).  A slice of any later
    dimension then moves S within [0, 2S], never below 0.  Assumption:
    ndim >= 1, the table is at the start of the base's memory and view->buf
    points at the first item. */
@@ -200,9 +201,11 @@ make_pil(Base *base)
     int backwards = view->strides[0] < 0;
     assert(view->ndim >= 1);
     assert(first >= base->memory + rows * (Py_ssize_t)sizeof(char *));
+    /* As _testbuffer sums it: no rows, 0; otherwise up to the first
+       dimension without items. */
     Py_ssize_t suboffset = 0;
-    for (int n = 1; n < view->ndim; n++) {
-        if (view->strides[n] < 0 && view->shape[n] > 0) {
+    for (int n = 1; n < view->ndim && rows > 0 && view->shape[n] > 0; n++) {
+        if (view->strides[n] < 0) {
             suboffset -= view->strides[n] * (view->shape[n] - 1);
         }
     }
