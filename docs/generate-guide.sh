@@ -4,7 +4,8 @@
 # what `MINIBUF ARGS` prints (standard output and error), each line
 # "<!-- run-head N: ARGS -->" with the first N lines of it, each line
 # "<!-- file-head N: PATH -->" with a text block of the first N lines of
-# the file PATH of the source tree (output a test keeps true), and each
+# the file PATH of the source tree (output a test keeps true), each
+# "<!-- file: PATH -->" with all of it, and each
 # "<!-- file-grep WORD: PATH -->" with the first line of PATH holding WORD
 # and the line before it.
 #
@@ -35,6 +36,12 @@ while IFS= read -r line; do
             echo '```text'
             head -n "$head" "$tree/$path"
             echo "..."
+            echo '```'
+            ;;
+        '<!-- file: '*' -->')
+            path=$(echo "$line" | sed 's/^<!-- file: //; s/ -->$//')
+            echo '```text'
+            cat "$tree/$path"
             echo '```'
             ;;
         '<!-- file-grep '*' -->')

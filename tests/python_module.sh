@@ -19,6 +19,27 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 "$python" "$top_srcdir/tests/python_module.py" > "$scratch/module" 2>&1
 status=$?
+# The session the guide and the README show.
+if "$python" "$top_srcdir/tests/python_session.py" > "$scratch/session" \
+        2>&1 && diff -u "$top_srcdir/tests/python_session.out" \
+        "$scratch/session" >&2; then
+    echo "ok 0 - the guide's Python session is tests/python_session.out" \
+        >> "$scratch/module"
+else
+    echo "not ok 0 - the guide's Python session differs" >> "$scratch/module"
+fi
+# The README shows its beginning.
+sed -n '/<!-- python-session -->/,/<!-- \/python-session -->/p' \
+    "$top_srcdir/README.md" | sed '1,2d;$d' | sed '$d' > "$scratch/readme"
+lines=$(wc -l < "$scratch/readme")
+if [ "$lines" -gt 0 ] &&
+        head -n "$lines" "$scratch/session" | diff -u "$scratch/readme" - >&2
+then
+    echo "ok 0 - the README's Python session begins the guide's" \
+        >> "$scratch/module"
+else
+    echo "not ok 0 - the README's Python session differs" >> "$scratch/module"
+fi
 if "$python" -c 'import test.test_buffer' 2> /dev/null; then
     "$python" "$top_srcdir/tests/test_buffer_runner.py" \
         > "$scratch/test_buffer" 2> "$scratch/trace"

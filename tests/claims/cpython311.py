@@ -39,7 +39,25 @@ claim("guide 1", "a view asked for without PyBUF_WRITABLE may be writable, "
       writes_without_writable)
 claim("guide 2 and 6", "without PyBUF_FORMAT, format is NULL and itemsize "
       "keeps the real size", format_null_keeps_itemsize)
-claim("guide 12, limits.md", "memoryview refuses more than 64 dimensions "
+claim("guide 13, limits.md", "memoryview refuses more than 64 dimensions "
       "with ValueError", memoryview_refuses_65_dimensions)
 claim("guide 9, old-protocol.md", "the old functions are still exported "
       "by 3.11", lambda: hasattr(ctypes.pythonapi, "PyObject_AsReadBuffer"))
+
+
+def more_slices_than_dimensions_unchecked():
+    """No error: the process crashes, or the slice answers with whatever
+    _testbuffer read past the end of its arrays."""
+    import subprocess
+    import sys
+    child = subprocess.run(
+        [sys.executable, "-c", "from _testbuffer import ndarray\n"
+         "nd = ndarray(list(range(12)), shape=[3, 4])\n"
+         "nd[::2, ::2, ::2]\n"
+         "print('no error')"], stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True)
+    return child.returncode < 0 or child.stdout.strip() == "no error"
+
+
+claim("differences.md", "_testbuffer's ndarray does not check slices "
+      "against its dimensions", more_slices_than_dimensions_unchecked)
