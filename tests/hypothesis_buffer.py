@@ -21,8 +21,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import minibuf as mb
 
 settings.register_profile("ci", max_examples=150, deadline=None,
+                          database=None,
                           suppress_health_check=list(HealthCheck))
 settings.register_profile("long", max_examples=4000, deadline=None,
+                          database=None,
                           suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("MINIBUF_HYPOTHESIS_PROFILE", "ci"))
 
