@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "mbhost.h"
 #include "mbversion.h"
 #include "object.h"
 #include "pep3118.h"

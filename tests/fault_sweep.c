@@ -619,6 +619,105 @@ done:
     return result;
 }
 
+/* Host exporters and host arrays: made, asked for views and given back;
+   the host's release callback runs exactly once for each object made,
+   and never for one whose creation failed. */
+static int host_releases;
+
+static void
+count_host_release(void *host)
+{
+    (void)host;
+    host_releases++;
+}
+
+static int
+host_getbuffer(PyObject *exporter, void *host, Py_buffer *view, int flags)
+{
+    return MbBuffer_FillLayout(view, exporter, host, flags);
+}
+
+static int
+host_objects(void)
+{
+    static double data[6];
+    Py_buffer layout = {.buf = data, .len = sizeof(data),
+                        .itemsize = sizeof(double), .ndim = 2,
+                        .format = (char *)"d",
+                        .shape = (Py_ssize_t[]){3, 2},
+                        .strides = (Py_ssize_t[]){16, 8}};
+    PyObject *objects[3] = {NULL, NULL, NULL};
+    int result = -1, made = 0;
+    host_releases = 0;
+    objects[0] = MbHostType_New("sweep.Host", host_getbuffer, NULL);
+    if (objects[0] == NULL) {
+        goto done;
+    }
+    objects[1] = MbHostObject_New(objects[0], &layout, count_host_release);
+    if (objects[1] == NULL) {
+        goto done;
+    }
+    made++;
+    objects[2] = MbHostArray_New(&layout, &layout, count_host_release);
+    if (objects[2] == NULL) {
+        goto done;
+    }
+    made++;
+    for (int i = 1; i < 3; i++) {
+        PyObject *mv = PyMemoryView_FromObject(objects[i]);
+        if (mv == NULL) {
+            goto done;
+        }
+        Py_DECREF(mv);
+    }
+    result = 0;
+done:
+    for (int i = 0; i < 3; i++) {
+        Py_XDECREF(objects[i]);
+    }
+    if (host_releases != made) {
+        PyErr_Format(PyExc_RuntimeError, "%d object(s) made, %d released",
+                     made, host_releases);
+        return -1;
+    }
+    return result;
+}
+
+#if MB_HAVE_DLPACK
+#include <mbdlpack.h>
+
+/* The DLPack bridge: an exporter to a tensor and back, and a view of the
+   import; every failure leaves the exporter as it was. */
+static int
+dlpack_bridge(void)
+{
+    int result = -1;
+    PyObject *nd = new_ndarray(MB_ND_WRITABLE), *back = NULL, *mv = NULL;
+    if (nd == NULL) {
+        return -1;
+    }
+    DLManagedTensor *tensor = MbDLPack_Export(nd);
+    if (tensor == NULL) {
+        goto done;
+    }
+    back = MbDLPack_Import(tensor);
+    if (back == NULL) {
+        tensor->deleter(tensor);
+        goto done;
+    }
+    mv = PyMemoryView_FromObject(back);
+    if (mv == NULL) {
+        goto done;
+    }
+    result = 0;
+done:
+    Py_XDECREF(mv);
+    Py_XDECREF(back);
+    Py_DECREF(nd);
+    return result;
+}
+#endif
+
 /* --- The sweep ----------------------------------------------------------- */
 
 static const struct {
@@ -639,6 +738,10 @@ static const struct {
     {"the library's own errors", library_errors},
     {"layouts with suboffsets", indirect_layouts},
     {"the conformance checker", checker},
+    {"host exporters and arrays", host_objects},
+#if MB_HAVE_DLPACK
+    {"the DLPack bridge", dlpack_bridge},
+#endif
 };
 
 #define COUNT (sizeof(scenarios) / sizeof(scenarios[0]))

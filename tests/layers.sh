@@ -2,13 +2,13 @@
 # The library's layers, and the length of its functions.
 #
 # src/ is built in layers, lowest first: runtime, protocol, objects,
-# checker (src/runtime/runtime.h explains each).  A file may include the
+# checker, host (src/runtime/runtime.h explains each).  A file may include the
 # headers of its own layer and of lower layers (and any public header,
 # through <...>), never a higher layer's: the first line checks every
 # #include "..." in src/.  The second checks that no function in src/ or
 # tool/ runs over 60 lines unless the comment above it says why ("Long:").
 set -u
-layers="runtime protocol objects checker"
+layers="runtime protocol objects checker host"
 echo "1..2"
 
 # The rank of a layer (its position in $layers), or nothing.

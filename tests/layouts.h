@@ -2,8 +2,9 @@
  * fuzzer (tests/fuzz/fuzz_copy.c): a layout of up to 4 dimensions inside
  * an arena, made from a source of random numbers, and one whose items
  * alias each other; the Py_buffer that describes it; the offset of its
- * t-th item, for the reference copies written item by item; and an
- * exporter that hands out a fixed view, for PyObject_CopyData.
+ * t-th item, for the reference copies written item by item; an
+ * exporter that hands out a fixed view, for PyObject_CopyData; and a
+ * sequence of ndarrays of many layouts.
  */
 #ifndef MB_LAYOUTS_H
 #define MB_LAYOUTS_H
@@ -177,6 +178,70 @@ fixed_new(Py_buffer view)
         f->view = view;
     }
     return (PyObject *)f;
+}
+
+/* A random number below bound from a linear congruential generator. */
+static inline unsigned
+layout_lcg_below(void *state, unsigned bound)
+{
+    unsigned *x = state;
+    *x = *x * 1103515245u + 12345u;
+    return (*x >> 8) % bound;
+}
+
+/* The i-th of a sequence of ndarrays for the tests of exporters that
+   copy a layout (host arrays, the DLPack bridge), a new reference: C and
+   Fortran order, every other column, backwards, 0-d, empty, extents of
+   1, PIL, a struct item (i < 9), then random layouts of up to 4
+   dimensions and item sizes 1, 2, 4, 8 and 12. */
+static inline PyObject *
+layout_ndarray_case(int i, int writable)
+{
+    static const Py_ssize_t s34[] = {3, 4}, s0[] = {2, 0, 3}, s11[] = {1, 5},
+                            col[] = {32, 16}, back[] = {-8}, s4[] = {4};
+    static const MbNdArraySpec table[] = {
+        {NULL, 96, "d", 2, s34, 0, NULL, 0, 0},
+        {NULL, 48, "i", 2, s34, 0, NULL, 0, MB_ND_FORTRAN},
+        {NULL, 128, "d", 2, s34, 2, col, 0, 0},
+        {NULL, 32, "q", 1, s4, 1, back, 24, 0},
+        {NULL, 8, "d", 0, NULL, 0, NULL, 0, 0},
+        {NULL, 2, "h", 3, s0, 0, NULL, 0, 0},
+        {NULL, 5, "B", 2, s11, 0, NULL, 0, 0},
+        {NULL, 12, "B", 2, s34, 0, NULL, 0, MB_ND_PIL},
+        {NULL, 64, "2h", 2, s34, 0, NULL, 0, 0},
+    };
+    static const char *formats[] = {"B", "h", "i", "d", "3i"};
+    static const Py_ssize_t sizes[] = {1, 2, 4, 8, 12};
+    int fixed = (int)(sizeof(table) / sizeof(table[0]));
+    int flags = writable ? MB_ND_WRITABLE : 0;
+    if (i < fixed) {
+        MbNdArraySpec spec = table[i];
+        spec.flags |= flags;
+        return MbNdArray_New(&spec);
+    }
+    /* ndarray takes strides and offsets in whole items only: draw until
+       a layout has them. */
+    unsigned state = (unsigned)i;
+    for (;;) {
+        Layout l;
+        Py_ssize_t shape[4];
+        int ndim = 1 + (int)layout_lcg_below(&state, 4);
+        int k = (int)layout_lcg_below(&state, 5);
+        for (int d = 0; d < ndim; d++) {
+            shape[d] = (Py_ssize_t)layout_lcg_below(&state, 4);
+        }
+        layout_random(&l, ndim, sizes[k], shape, layout_lcg_below,
+                      &state);
+        Py_ssize_t shift = l.itemsize - l.offset % l.itemsize;
+        MbNdArraySpec spec = {NULL, (Py_ssize_t)l.span + shift, formats[k],
+                              ndim, l.shape, ndim, l.strides,
+                              l.offset + shift, flags};
+        PyObject *nd = MbNdArray_New(&spec);
+        if (nd != NULL) {
+            return nd;
+        }
+        PyErr_Clear();
+    }
 }
 
 #endif /* !MB_LAYOUTS_H */

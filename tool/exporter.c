@@ -391,53 +391,9 @@ describe_exporter(FILE *out, const ExporterSpec *spec)
 int
 parse_request(const char *text, int *flags)
 {
-    static const Name names[] = {
-        {"SIMPLE", PyBUF_SIMPLE}, {"WRITABLE", PyBUF_WRITABLE},
-        {"WRITEABLE", PyBUF_WRITABLE}, {"FORMAT", PyBUF_FORMAT},
-        {"ND", PyBUF_ND}, {"STRIDES", PyBUF_STRIDES},
-        {"C_CONTIGUOUS", PyBUF_C_CONTIGUOUS},
-        {"F_CONTIGUOUS", PyBUF_F_CONTIGUOUS},
-        {"ANY_CONTIGUOUS", PyBUF_ANY_CONTIGUOUS},
-        {"INDIRECT", PyBUF_INDIRECT}, {"CONTIG", PyBUF_CONTIG},
-        {"CONTIG_RO", PyBUF_CONTIG_RO}, {"STRIDED", PyBUF_STRIDED},
-        {"STRIDED_RO", PyBUF_STRIDED_RO}, {"RECORDS", PyBUF_RECORDS},
-        {"RECORDS_RO", PyBUF_RECORDS_RO}, {"FULL", PyBUF_FULL},
-        {"FULL_RO", PyBUF_FULL_RO},
-    };
-    if (isdigit((unsigned char)text[0])) {
-        char *end;
-        errno = 0;
-        long value = strtol(text, &end, 0);
-        if (errno != 0 || *end != '\0' || value < 0 || value > 0x3ff) {
-            return -1;
-        }
-        *flags = (int)value;
-        return 0;
-    }
-    int result = 0;
-    const char *p = text;
-    if (*p == '\0') {
+    if (MbRequest_Parse(text, flags) < 0) {
+        (void)take_exception();     /* MemoryError: ends the tool */
         return -1;
     }
-    while (*p != '\0') {
-        size_t length = strcspn(p, "|,");
-        if (length > 6 && strncasecmp(p, "PyBUF_", 6) == 0) {
-            p += 6;
-            length -= 6;
-        }
-        int flag = lookup(names, COUNT(names), p, length);
-        if (flag < 0) {
-            return -1;
-        }
-        result |= flag;
-        p += length;
-        if (*p != '\0') {
-            p++;
-            if (*p == '\0') {
-                return -1;
-            }
-        }
-    }
-    *flags = result;
     return 0;
 }

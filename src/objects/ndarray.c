@@ -767,57 +767,22 @@ forced_failure(const NdArray *nd, Py_buffer *view)
 }
 
 /* Fill view from the layout as the request allows, or refuse it: the
-   request rules in _testbuffer's order, with its messages.  c and f are
-   the layout's contiguity. */
+   protocol's rules with _testbuffer's messages and its own policy, which
+   refuses a format without a shape (mb_grant_layout).  c and f are the
+   layout's contiguity. */
 static int
 answer_request(const Base *base, Py_buffer *view, int flags, int c, int f)
 {
     const Py_buffer *layout = &base->view;
-    *view = *layout;
-    view->obj = NULL;
-    if (view->format == NULL) {
-        view->format = (char *)"B";
-    }
     if (layout->ndim != 0
         && ((mb_wants_shape(flags) && layout->shape == NULL)
             || (mb_wants_strides(flags) && layout->strides == NULL))) {
+        view->obj = NULL;
         return mb_refuse("re-exporter does not provide format, shape or "
                          "strides");
     }
-    if (mb_wants_writable(flags) && layout->readonly) {
-        return mb_refuse("ndarray is not writable");
-    }
-    if (!mb_wants_format(flags)) {
-        view->format = NULL;
-    }
-    if (mb_wants_c_contiguous(flags) && !c) {
-        return mb_refuse("ndarray is not C-contiguous");
-    }
-    if (mb_wants_f_contiguous(flags) && !f) {
-        return mb_refuse("ndarray is not Fortran contiguous");
-    }
-    if (mb_wants_any_contiguous(flags) && !c && !f) {
-        return mb_refuse("ndarray is not contiguous");
-    }
-    if (!mb_accepts_suboffsets(flags) && layout->suboffsets != NULL) {
-        return mb_refuse("ndarray cannot be represented without "
-                         "suboffsets");
-    }
-    if (!mb_wants_strides(flags)) {
-        if (!c) {
-            return mb_refuse("ndarray is not C-contiguous");
-        }
-        view->strides = NULL;
-    }
-    if (!mb_wants_shape(flags)) {
-        if (view->format != NULL) {
-            return mb_refuse("ndarray: cannot cast to unsigned bytes if the "
-                             "format flag is present");
-        }
-        view->ndim = 1;
-        view->shape = NULL;
-    }
-    return 0;
+    return mb_grant_layout(layout, c, f, view, flags, "ndarray",
+                           MB_GRANT_NO_FORMAT_CAST);
 }
 
 static int

@@ -44,6 +44,28 @@ mb_get_buffer(PyObject *obj, Py_buffer *view, int flags)
 int mb_tracked_getbuffer(getbufferproc getbuffer, PyObject *obj,
                          Py_buffer *view, int flags);
 
+/* --- Answering a request from a layout (grant.c) ------------------------- */
+
+/* _testbuffer's policy: a request for a format without a shape is refused
+   ("ndarray: cannot cast to unsigned bytes if the format flag is
+   present") instead of granted as one dimension without shape. */
+#define MB_GRANT_NO_FORMAT_CAST 0x1
+
+/* Fill view from layout (any exporter's complete description of its
+   memory) as the request allows, with obj NULL: 0; or refuse it with
+   BufferError "<noun> is not writable", "<noun> is not C-contiguous", ...
+   and -1.  c and f: whether the layout is C and Fortran contiguous.
+   policy: 0 or MB_GRANT_NO_FORMAT_CAST.  Assumption: the layout has shape
+   and strides unless its ndim is 0, or the request asks for neither. */
+int mb_grant_layout(const Py_buffer *layout, int c, int f, Py_buffer *view,
+                    int flags, const char *noun, int policy);
+
+/* The layout a host describes is complete and consistent: ndim within
+   PyBUF_MAX_NDIM, shape and strides given for ndim > 0, extents >= 0,
+   itemsize > 0 and len == product(shape) * itemsize.  0, or -1 with
+   ValueError "layout: ..." naming what is wrong. */
+int mb_check_layout(const Py_buffer *layout);
+
 /* --- Contiguity (PyBuffer_IsContiguous, layout.c) ------------------------ */
 
 /* The extent of dimension i; for a 1-D view without shape, len/itemsize.

@@ -1,4 +1,5 @@
-/* Names of buffer requests: PyBUF_* flags as a reader writes them.
+/* Names of buffer requests: PyBUF_* flags as a reader writes them, and
+ * back (MbRequest_Parse).
  *
  * A request is described by its compound name when it is one (PyBUF_FULL_RO)
  * and otherwise by the basic flags it is made of, joined with '|', the
@@ -8,6 +9,10 @@
  *
  * Written with CPython's API only (shared.h), for the checker.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <strings.h>
+
 #include "requests.h"
 
 typedef struct {
@@ -87,4 +92,83 @@ MbRequest_Describe(int flags, char *out, size_t size)
         append(out, size, &used, hex);
     }
     return used;
+}
+
+/* Every name MbRequest_Parse knows, without its PyBUF_ prefix. */
+static const RequestName parsed[] = {
+    {PyBUF_SIMPLE, 0, "SIMPLE"}, {PyBUF_WRITABLE, 0, "WRITABLE"},
+    {PyBUF_WRITABLE, 0, "WRITEABLE"}, {PyBUF_FORMAT, 0, "FORMAT"},
+    {PyBUF_ND, 0, "ND"}, {PyBUF_STRIDES, 0, "STRIDES"},
+    {PyBUF_C_CONTIGUOUS, 0, "C_CONTIGUOUS"},
+    {PyBUF_F_CONTIGUOUS, 0, "F_CONTIGUOUS"},
+    {PyBUF_ANY_CONTIGUOUS, 0, "ANY_CONTIGUOUS"},
+    {PyBUF_INDIRECT, 0, "INDIRECT"}, {PyBUF_CONTIG, 0, "CONTIG"},
+    {PyBUF_CONTIG_RO, 0, "CONTIG_RO"}, {PyBUF_STRIDED, 0, "STRIDED"},
+    {PyBUF_STRIDED_RO, 0, "STRIDED_RO"}, {PyBUF_RECORDS, 0, "RECORDS"},
+    {PyBUF_RECORDS_RO, 0, "RECORDS_RO"}, {PyBUF_FULL, 0, "FULL"},
+    {PyBUF_FULL_RO, 0, "FULL_RO"},
+};
+
+/* The flags of the name of `length` characters at p (any case, PyBUF_
+   prefix optional), or -1. */
+static int
+flags_of_name(const char *p, size_t length)
+{
+    if (length > 6 && strncasecmp(p, "PyBUF_", 6) == 0) {
+        p += 6;
+        length -= 6;
+    }
+    for (size_t i = 0; i < COUNT(parsed); i++) {
+        if (strlen(parsed[i].name) == length
+            && strncasecmp(parsed[i].name, p, length) == 0) {
+            return parsed[i].flags;
+        }
+    }
+    return -1;
+}
+
+/* The request text names (MbRequest_Parse without the exception). */
+static int
+parse(const char *text, int *flags)
+{
+    if (isdigit((unsigned char)text[0])) {
+        char *end;
+        errno = 0;
+        long value = strtol(text, &end, 0);
+        if (errno != 0 || *end != '\0' || value < 0 || value > 0x3ff) {
+            return -1;
+        }
+        *flags = (int)value;
+        return 0;
+    }
+    int result = 0;
+    const char *p = text;
+    do {
+        size_t length = strcspn(p, "|,");
+        int flag = flags_of_name(p, length);
+        if (flag < 0) {
+            return -1;
+        }
+        result |= flag;
+        p += length;
+    } while (*p != '\0' && *++p != '\0');
+    if (p[-1] == '|' || p[-1] == ',') {
+        return -1;
+    }
+    *flags = result;
+    return 0;
+}
+
+int
+MbRequest_Parse(const char *text, int *flags)
+{
+    if (text == NULL || flags == NULL) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    if (parse(text, flags) < 0) {
+        PyErr_Format(PyExc_ValueError, "unknown request: '%.200s'", text);
+        return -1;
+    }
+    return 0;
 }

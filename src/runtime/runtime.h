@@ -11,6 +11,9 @@
  *   objects/   the exporters: bytes, bytearray, memoryview, ndarray and
  *              Python 2's buffer and segment exporters
  *   checker/   the exporter conformance checker
+ *   host/      what runtimes that are not Python call: exporter types
+ *              made of callbacks, host arrays, function forms of macros,
+ *              the DLPack bridge
  *
  * Everything declared here has hidden visibility (the library is compiled
  * with -fvisibility=hidden), so none of it is part of the ABI.  The public
@@ -58,6 +61,15 @@
    PyErr_NewException), as CPython's subtype_dealloc: the nearest base's
    tp_dealloc, then the instance's reference to its type dropped. */
 void mb_heap_dealloc(PyObject *self);
+
+/* PyType_FromSpec, with data_size bytes (zeroed, aligned for any type) in
+   the type's own block for the caller's use, freed with the type; the
+   host layer keeps a host type's callbacks there. */
+PyObject *mb_type_from_spec_with_data(PyType_Spec *spec, size_t data_size);
+
+/* The data of a type made by mb_type_from_spec_with_data (NULL when it was
+   made with none).  Assumption: type is a heap type made from a spec. */
+void *mb_type_data(PyTypeObject *type);
 
 /* --- Buffer slots (python2_types.c) --------------------------------------
  *

@@ -23,6 +23,8 @@ typedef struct {
     PyMappingMethods as_mapping;
     PySequenceMethods as_sequence;
     PyBufferProcs as_buffer;
+    void *data;                   /* mb_type_from_spec_with_data's, in the
+                                     block after the strings, or NULL */
     char strings[];               /* the name, then the doc */
 } HeapType;
 
@@ -207,16 +209,22 @@ check_slots(const PyType_Spec *spec, const char **doc)
     return 0;
 }
 
-/* A heap type's block, zeroed, with its name and doc copied in. */
+/* A heap type's block, zeroed, with its name and doc copied in and room
+   for data_size bytes of data after them (aligned for any type). */
 static HeapType *
-alloc_heap_type(const char *name, const char *doc)
+alloc_heap_type(const char *name, const char *doc, size_t data_size)
 {
     size_t name_size = strlen(name) + 1;
     size_t doc_size = doc ? strlen(doc) + 1 : 0;
-    HeapType *heap = PyObject_Calloc(1, sizeof(HeapType) + name_size
-                                        + doc_size);
+    size_t align = _Alignof(max_align_t);
+    size_t data_at = (sizeof(HeapType) + name_size + doc_size + align - 1)
+                     / align * align;
+    HeapType *heap = PyObject_Calloc(1, data_at + data_size);
     if (heap == NULL) {
         return NULL;
+    }
+    if (data_size > 0) {
+        heap->data = (char *)heap + data_at;
     }
     memcpy(heap->strings, name, name_size);
     heap->type.tp_name = heap->strings;
@@ -232,8 +240,10 @@ alloc_heap_type(const char *name, const char *doc)
     return heap;
 }
 
-PyObject *
-PyType_FromSpecWithBases(PyType_Spec *spec, PyObject *bases)
+/* PyType_FromSpecWithBases with data_size bytes of data in the type's
+   block (mb_type_data). */
+static PyObject *
+type_from_spec(PyType_Spec *spec, PyObject *bases, size_t data_size)
 {
     const char *doc;
     if (spec == NULL || spec->name == NULL || spec->slots == NULL) {
@@ -244,7 +254,7 @@ PyType_FromSpecWithBases(PyType_Spec *spec, PyObject *bases)
     if (base == NULL || check_slots(spec, &doc) < 0) {
         return NULL;
     }
-    HeapType *heap = alloc_heap_type(spec->name, doc);
+    HeapType *heap = alloc_heap_type(spec->name, doc, data_size);
     if (heap == NULL) {
         return PyErr_NoMemory();
     }
@@ -276,9 +286,28 @@ PyType_FromSpecWithBases(PyType_Spec *spec, PyObject *bases)
 }
 
 PyObject *
+PyType_FromSpecWithBases(PyType_Spec *spec, PyObject *bases)
+{
+    return type_from_spec(spec, bases, 0);
+}
+
+PyObject *
 PyType_FromSpec(PyType_Spec *spec)
 {
-    return PyType_FromSpecWithBases(spec, NULL);
+    return type_from_spec(spec, NULL, 0);
+}
+
+PyObject *
+mb_type_from_spec_with_data(PyType_Spec *spec, size_t data_size)
+{
+    return type_from_spec(spec, NULL, data_size);
+}
+
+void *
+mb_type_data(PyTypeObject *type)
+{
+    assert(type->tp_flags & Py_TPFLAGS_HEAPTYPE);
+    return ((HeapType *)type)->data;
 }
 
 void *
