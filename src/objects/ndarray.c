@@ -634,7 +634,7 @@ MbNdArray_Index(PyObject *obj, Py_ssize_t index)
        one; the other dimensions stay as they are. */
     char *row = (char *)whole.buf + index * whole.strides[0];
     if (whole.suboffsets != NULL && whole.suboffsets[0] >= 0) {
-        row = *(char **)row + whole.suboffsets[0];
+        row = mb_follow(row, whole.suboffsets[0]);
     }
     view->buf = row;
     for (int i = 0; i < view->ndim; i++) {
