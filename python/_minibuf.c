@@ -12,7 +12,10 @@
  *   release;
  * - a CPython exporter given to minibuf becomes a minibuf object whose
  *   bf_getbuffer asks CPython, keeping CPython's view until minibuf's
- *   release, exactly once.
+ *   release, exactly once;
+ * - __dlpack__ and __dlpack_device__ on every minibuf object hand its
+ *   memory to DLPack consumers (numpy.from_dlpack) through minibuf's
+ *   bridge (mbdlpack.h).
  * minibuf's exceptions become CPython's of the same type and message.
  */
 #define PY_SSIZE_T_CLEAN
@@ -153,6 +156,69 @@ object_dealloc(PyObject *self)
 static PyBufferProcs object_as_buffer = {object_getbuffer,
                                          object_releasebuffer};
 
+/* A "dltensor" capsule no consumer took (a consumer renames it) still
+   owns its tensor: the tensor's deleter gives the export back. */
+static void
+dlpack_capsule_destructor(PyObject *capsule)
+{
+    if (PyCapsule_IsValid(capsule, "dltensor")) {
+        mbs_dlpack_delete(PyCapsule_GetPointer(capsule, "dltensor"));
+    }
+}
+
+/* __dlpack__(*, stream=None): the object's memory as a "dltensor" capsule
+   of minibuf's MbDLPack_Export (the export held until the consumer calls
+   the tensor's deleter).  The memory is the CPU's, so stream must be
+   None.  A consumer that passes max_version (the Array API's newer
+   protocol) gets TypeError and, as the protocol says, asks again
+   without it. */
+static PyObject *
+object_dlpack(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"stream", NULL};
+    PyObject *stream = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O:__dlpack__",
+                                     keywords, &stream)) {
+        return NULL;
+    }
+    if (stream != Py_None) {
+        PyErr_SetString(PyExc_BufferError,
+                        "minibuf's memory is the CPU's: stream must be None");
+        return NULL;
+    }
+    Object *o = (Object *)self;
+    if (o->mb == NULL) {
+        PyErr_SetString(PyExc_ValueError, "uninitialized object");
+        return NULL;
+    }
+    void *tensor = mbs_dlpack_export(o->mb);
+    if (tensor == NULL) {
+        return raise_minibuf_error();
+    }
+    PyObject *capsule = PyCapsule_New(tensor, "dltensor",
+                                      dlpack_capsule_destructor);
+    if (capsule == NULL) {
+        mbs_dlpack_delete(tensor);
+    }
+    return capsule;
+}
+
+/* __dlpack_device__(): (kDLCPU, 0). */
+static PyObject *
+object_dlpack_device(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return Py_BuildValue("(ii)", 1, 0);
+}
+
+static PyMethodDef object_methods[] = {
+    {"__dlpack__", (PyCFunction)(void (*)(void))object_dlpack,
+     METH_VARARGS | METH_KEYWORDS, NULL},
+    {"__dlpack_device__", object_dlpack_device, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyTypeObject ObjectType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "minibuf._minibuf.Object",
@@ -161,6 +227,7 @@ static PyTypeObject ObjectType = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
     .tp_doc = "A minibuf object, exported through CPython's protocol.",
     .tp_as_buffer = &object_as_buffer,
+    .tp_methods = object_methods,
     .tp_new = PyType_GenericNew,
 };
 

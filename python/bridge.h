@@ -133,4 +133,12 @@ int mbs_mv_getitem(void *mv, const mbs_ssize_t *index, mbs_ssize_t nindex,
 int mbs_mv_setitem(void *mv, const mbs_ssize_t *index, mbs_ssize_t nindex,
                    const void *in);
 
+/* --- DLPack ------------------------------------------------------------------ */
+
+/* MbDLPack_Export(object): a DLManagedTensor, as void *; NULL with
+   BufferError when minibuf was built without the DLPack bridge. */
+void *mbs_dlpack_export(void *object);
+/* Calls the tensor's deleter (a tensor no consumer took). */
+void mbs_dlpack_delete(void *tensor);
+
 #endif /* !MB_PYTHON_BRIDGE_H */

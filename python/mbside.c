@@ -14,6 +14,10 @@
 
 #include "bridge.h"
 
+#if MB_HAVE_DLPACK
+#include <mbdlpack.h>
+#endif
+
 _Static_assert(sizeof(Py_buffer) == MBS_VIEW_SIZE,
                "Py_buffer has the layout the CPython side expects");
 _Static_assert(offsetof(Py_buffer, internal) == 72,
@@ -463,4 +467,33 @@ mbs_mv_setitem(void *mv, const mbs_ssize_t *index, mbs_ssize_t nindex,
                const void *in)
 {
     return MbMemoryView_SetItem((PyObject *)mv, index, nindex, in);
+}
+
+/* --- DLPack ------------------------------------------------------------------ */
+
+void *
+mbs_dlpack_export(void *object)
+{
+#if MB_HAVE_DLPACK
+    return MbDLPack_Export((PyObject *)object);
+#else
+    (void)object;
+    PyErr_SetString(PyExc_BufferError,
+                    "minibuf was built without its DLPack bridge "
+                    "(configure found no dlpack/dlpack.h)");
+    return NULL;
+#endif
+}
+
+void
+mbs_dlpack_delete(void *tensor)
+{
+#if MB_HAVE_DLPACK
+    DLManagedTensor *managed = tensor;
+    if (managed->deleter != NULL) {
+        managed->deleter(managed);
+    }
+#else
+    (void)tensor;
+#endif
 }

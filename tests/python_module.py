@@ -50,6 +50,76 @@ if numpy is not None:
           a[0, 0] == 42 and a.shape == (3, 4) and a.dtype == numpy.int32)
     del a
 
+
+
+def dlpack_built():
+    """Whether the library has its DLPack bridge (configure found
+    dlpack.h); if not, __dlpack__ says so."""
+    try:
+        nd.__dlpack__()
+    except BufferError as e:
+        if str(e) != ("minibuf was built without its DLPack bridge "
+                      "(configure found no dlpack/dlpack.h)"):
+            raise
+        return False
+    return True
+
+
+# DLPack: minibuf's exporters handed to NumPy as "dltensor" capsules made
+# by minibuf's bridge, without a copy; NumPy 1.x marks such arrays
+# read-only, so writes go through minibuf.
+if numpy is not None and hasattr(numpy, "from_dlpack") and dlpack_built():
+    a = numpy.from_dlpack(nd)
+    check("numpy.from_dlpack: minibuf's ndarray, values and layout",
+          a.tolist() == nd.tolist() and a.dtype == numpy.int32
+          and a.strides == (16, 4))
+    check("numpy.from_dlpack made no copy",
+          a.ctypes.data == numpy.asarray(nd).ctypes.data)
+    m[2, 3] = -7
+    check("a write through minibuf is seen by NumPy's array", a[2, 3] == -7)
+    s = nd[::2, ::-1]
+    b = numpy.from_dlpack(s)
+    check("a strided slice crosses with its strides, in items",
+          b.tolist() == s.tolist() and b.strides == (32, -4)
+          and b.ctypes.data == numpy.asarray(s).ctypes.data)
+    half = minibuf.ndarray([0.5, -1.5], shape=[2], format='e',
+                           flags=minibuf.ND_WRITABLE)
+    check("format 'e' crosses as float16",
+          numpy.from_dlpack(half).dtype == numpy.float16
+          and numpy.from_dlpack(half).tolist() == [0.5, -1.5])
+    del a, b
+    # The export is held until NumPy's array goes, and given back once.
+    ba = bytearray(8)
+    v = minibuf.memoryview(ba)
+    c = numpy.from_dlpack(v)
+    check("while NumPy's array lives, minibuf's memoryview is exported",
+          raises(v.release, BufferError, "memoryview has 1 exported buffer")
+          and raises(lambda: ba.extend(b'x'), BufferError))
+    del c
+    v.release()
+    ba.extend(b'x')
+    check("once it is gone, the export is given back", len(ba) == 9)
+    v = minibuf.memoryview(bytearray(8))
+    capsule = v.__dlpack__()
+    held = raises(v.release, BufferError)
+    del capsule
+    v.release()
+    check("a capsule nobody took gives its export back when it goes", held)
+    check("a read-only exporter: BufferError, DLManagedTensor has no flag",
+          raises(lambda: numpy.from_dlpack(
+              minibuf.ndarray([1, 2], shape=[2], format='i')), BufferError,
+              "a read-only buffer cannot be exported as DLManagedTensor, "
+              "which has no read-only flag"))
+    check("a format DLPack has no type for: BufferError",
+          raises(lambda: numpy.from_dlpack(
+              minibuf.ndarray([b'a'], shape=[1], format='c',
+                              flags=minibuf.ND_WRITABLE)), BufferError,
+              "DLPack has no type for format 'c'"))
+    check("__dlpack__: stream must be None",
+          raises(lambda: nd.__dlpack__(stream=1), BufferError,
+                 "minibuf's memory is the CPU's: stream must be None"))
+    check("__dlpack_device__ is the CPU's", nd.__dlpack_device__() == (1, 0))
+
 # A CPython exporter seen by minibuf: its export held while minibuf's view
 # lives, given back exactly once.
 b = bytearray(b'abcdef')

@@ -17,7 +17,9 @@ holds the library renamed inside it); this file only turns Python values
 into bytes and back with the struct module.  minibuf's objects export
 their memory through CPython's protocol (bytes(m), struct.unpack_from,
 NumPy read it in place), and CPython's exporters can be viewed by
-minibuf's memoryview and ndarray.
+minibuf's memoryview and ndarray.  Every minibuf object also speaks
+DLPack (__dlpack__, __dlpack_device__: numpy.from_dlpack takes it without
+a copy) when the library was built with its DLPack bridge.
 
 >>> import minibuf
 >>> m = minibuf.memoryview(minibuf.ndarray(list(range(12)), shape=[3, 4],
