@@ -40,6 +40,10 @@ if [ -n "${VALGRIND:-}" ]; then
 elif [ "${SANITIZERS:-no}" = yes ]; then
     runner="env LD_PRELOAD=$($CC -print-file-name=libclang_rt.asan-x86_64.so)"
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    # Rust's linker checks a shared library's undefined names; the
+    # sanitizers' come with the preloaded runtime.
+    export RUSTFLAGS="-C link-arg=-Wl,--allow-shlib-undefined"
+    export RUSTDOCFLAGS="$RUSTFLAGS"
 fi
 
 if [ ! -f "$minibuf_so" ] || [ ! -f "$gridstats_so" ]; then

@@ -2,31 +2,60 @@
 # The examples written for CPython's API (examples/exporter_consumer.c and
 # examples/image_host.c): each built against minibuf must print
 # tests/examples/NAME.out, and the same source built against CPython 3.11
-# (Debian's python3-config) must print the same.  Under make
-# check-valgrind the minibuf builds run under memcheck.
+# (Debian's python3-config) must print the same.  The host API's example
+# (examples/host_embedding.c) is minibuf's alone: it must print its .out.
+# Under make check-valgrind the minibuf builds run under memcheck.
 set -u
 examples="exporter_consumer image_host"
+minibuf_only="host_embedding"
 config=/usr/bin/python3-config
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-echo "1..4"
+echo "1..6"
 n=0
-for name in $examples; do
-    n=$((n + 1))
+
+# Runs examples/$1 built against minibuf into $scratch/$1.out and compares
+# it with tests/examples/$1.out as test $n.
+run_against_minibuf() {
     if [ -n "${VALGRIND:-}" ]; then
         $LIBTOOL --mode=execute $VALGRIND --quiet --error-exitcode=99 \
-            --leak-check=full "$top_builddir/examples/$name" \
-            > "$scratch/$name.out" 2>&1
+            --leak-check=full "$top_builddir/examples/$1" \
+            > "$scratch/$1.out" 2>&1
     else
-        "$top_builddir/examples/$name" > "$scratch/$name.out" 2>&1
+        "$top_builddir/examples/$1" > "$scratch/$1.out" 2>&1
     fi
-    echo "exit status $?" >> "$scratch/$name.out"
-    if diff -u "$top_srcdir/tests/examples/$name.out" "$scratch/$name.out" \
-           >&2; then
-        echo "ok $n - $name built against minibuf"
+    echo "exit status $?" >> "$scratch/$1.out"
+    if diff -u "$top_srcdir/tests/examples/$1.out" "$scratch/$1.out" >&2
+    then
+        echo "ok $n - $1 built against minibuf"
     else
-        echo "not ok $n - $name built against minibuf: output differs"
+        echo "not ok $n - $1 built against minibuf: output differs"
     fi
+}
+
+for name in $minibuf_only; do
+    n=$((n + 1))
+    run_against_minibuf "$name"
+done
+
+# docs/embedding.md quotes host_embedding's output in plain ``` blocks:
+# each line quoted must be a line the program prints.
+n=$((n + 1))
+awk '/^```/ { if (inside) inside = 0; else inside = ($0 == "```" ? 2 : 1)
+               next }
+     inside == 2' "$top_srcdir/docs/embedding.md" > "$scratch/quoted"
+if [ -s "$scratch/quoted" ] &&
+        grep -F -x -v -f "$scratch/host_embedding.out" "$scratch/quoted" >&2
+then
+    echo "not ok $n - docs/embedding.md quotes lines host_embedding does not print"
+elif [ -s "$scratch/quoted" ]; then
+    echo "ok $n - docs/embedding.md quotes host_embedding's output"
+else
+    echo "not ok $n - docs/embedding.md quotes no output"
+fi
+for name in $examples; do
+    n=$((n + 1))
+    run_against_minibuf "$name"
     n=$((n + 1))
     if [ ! -x "$config" ]; then
         echo "ok $n - $name built against CPython # SKIP no python3-config"
