@@ -326,6 +326,105 @@ bench_strided_columns(void)
     free(memory);
 }
 
+/* The same view of every second column, to Fortran order: a
+   transposition whose source is not contiguous along either dimension. */
+static void
+bench_strided_columns_to_fortran(void)
+{
+    static Py_ssize_t shape[] = {4096, 4096}, strides[] = {8192, 2};
+    if (!wanted("to_contiguous_F_uint8_every_2nd_column")) {
+        return;
+    }
+    Args a = {0};
+    void *memory = filled(4096 * 8192);
+    a.view = describe(memory, 1, "B", 2, shape, strides);
+    a.out = filled((size_t)a.view.len);
+    a.order = 'F';
+    report("to_contiguous_F_uint8_every_2nd_column", run_to_contiguous, &a,
+           (size_t)a.view.len);
+    free(a.out);
+    free(memory);
+}
+
+/* A C-contiguous 256 x 256 x 64 float64 array seen with its last two axes
+   swapped (NumPy's transpose(0, 2, 1)): gathered into C order, scattered
+   back from it, and copied into a C-contiguous exporter. */
+static void
+bench_transposed_axes(void)
+{
+    static Py_ssize_t shape[] = {256, 64, 256};
+    static Py_ssize_t swapped[] = {256 * 64 * 8, 8, 64 * 8};
+    static Py_ssize_t c[] = {64 * 256 * 8, 256 * 8, 8};
+    size_t n = 256 * 256 * 64 * 8;
+    Args a = {0};
+    void *memory = filled(n);
+    a.out = filled(n);
+    a.view = describe(memory, 8, "d", 3, shape, swapped);
+    a.order = 'C';
+    if (wanted("to_contiguous_C_float64_transposed_021")) {
+        report("to_contiguous_C_float64_transposed_021", run_to_contiguous,
+               &a, n);
+    }
+    if (wanted("from_contiguous_C_float64_transposed_021")) {
+        report("from_contiguous_C_float64_transposed_021",
+               run_from_contiguous, &a, n);
+    }
+    if (wanted("copy_data_float64_transposed_021_to_C")) {
+        a.src = new_layout(a.view);
+        a.dest = new_layout(describe(a.out, 8, "d", 3, shape, c));
+        report("copy_data_float64_transposed_021_to_C", run_copy_data, &a,
+               n);
+        Py_DECREF(a.src);
+        Py_DECREF(a.dest);
+    }
+    free(a.out);
+    free(memory);
+}
+
+/* Each item size (1, 2, 4, 8, 16 bytes and 12, which is no power of two)
+   on 16 MiB: a C-contiguous 2-D array to Fortran order, and every second
+   column of a twice wider one gathered into C and into Fortran order and
+   scattered back from C order. */
+static void
+bench_item_sizes(void)
+{
+    static const Py_ssize_t sizes[] = {1, 2, 4, 8, 12, 16};
+    static const char *formats[] = {"B", "H", "I", "Q", "3I", "2Q"};
+    for (int k = 0; k < 6; k++) {
+        Py_ssize_t size = sizes[k];
+        Py_ssize_t rows = 2048, cols = ((Py_ssize_t)16 << 20) / size / rows;
+        Py_ssize_t shape[] = {rows, cols};
+        Py_ssize_t c[] = {cols * size, size};
+        Py_ssize_t every_2nd[] = {2 * cols * size, 2 * size};
+        size_t n = (size_t)(rows * cols * size);
+        char name[80];
+        Args a = {0};
+        void *memory = filled(2 * n);
+        a.out = filled(n);
+        snprintf(name, sizeof(name), "to_contiguous_F_of_C_%zdB_16MiB", size);
+        if (wanted(name)) {
+            a.view = describe(memory, size, formats[k], 2, shape, c);
+            a.order = 'F';
+            report(name, run_to_contiguous, &a, n);
+        }
+        a.view = describe(memory, size, formats[k], 2, shape, every_2nd);
+        static const char *what[] = {"to_contiguous_C", "to_contiguous_F",
+                                     "from_contiguous_C"};
+        for (int w = 0; w < 3; w++) {
+            snprintf(name, sizeof(name), "%s_%zdB_every_2nd_column_16MiB",
+                     what[w], size);
+            if (!wanted(name)) {
+                continue;
+            }
+            a.order = w == 1 ? 'F' : 'C';
+            report(name, w == 2 ? run_from_contiguous : run_to_contiguous,
+                   &a, n);
+        }
+        free(a.out);
+        free(memory);
+    }
+}
+
 /* A C-contiguous 256 x 256 x 64 float64 array, to Fortran order and back. */
 static void
 bench_transpositions(void)
@@ -538,7 +637,10 @@ main(int argc, char **argv)
     bench_small();
     bench_contiguous();
     bench_strided_columns();
+    bench_strided_columns_to_fortran();
     bench_transpositions();
+    bench_transposed_axes();
+    bench_item_sizes();
     bench_copy_data_large();
     bench_scatter();
     Py_Finalize();

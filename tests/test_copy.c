@@ -306,6 +306,87 @@ START_TEST(test_large_transpositions_match_reference)
 }
 END_TEST
 
+/* Transpositions whose source is not contiguous along either dimension
+   (every col_step-th item of each row, rows walked forwards or backwards)
+   into a Fortran-ordered destination `misalign` bytes past a cache line,
+   and scattered back: every item size, tiles of bytes transposed in
+   registers, with streaming stores from 4 MiB, shapes that are and are
+   not multiples of the tiles.  The source is allocated to end at its last
+   item, so that a read past it shows in the sanitizer build. */
+START_TEST(test_strided_transpositions_of_every_item_size)
+{
+    static const struct {
+        Py_ssize_t rows, cols, itemsize, col_step, misalign;
+        int backwards;
+    } cases[] = {
+        {256, 256, 1, 2, 0, 0}, {256, 256, 1, 1, 0, 0},
+        {2048, 2048, 1, 2, 0, 0}, {2048, 2048, 1, 2, 5, 0},
+        {2047, 2049, 1, 2, 0, 1}, {300, 129, 1, 2, 3, 0},
+        {64, 64, 1, 2, 0, 0}, {65, 63, 1, 1, 0, 1},
+        {1000, 1001, 2, 2, 0, 0}, {1025, 1023, 2, 1, 1, 1},
+        {700, 900, 4, 2, 0, 0}, {700, 900, 4, 3, 4, 1},
+        {1024, 1024, 8, 2, 0, 0}, {1023, 1031, 8, 2, 8, 1},
+        {500, 600, 12, 2, 0, 0}, {333, 444, 12, 1, 4, 1},
+        {600, 700, 16, 2, 0, 0}, {601, 333, 16, 3, 16, 1},
+        {200, 300, 3, 2, 1, 0},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
+        Py_ssize_t size = cases[k].itemsize;
+        Py_ssize_t row_stride = cols * cases[k].col_step * size;
+        Py_ssize_t span = (rows - 1) * row_stride
+                          + (cols - 1) * cases[k].col_step * size + size;
+        size_t bytes = (size_t)(rows * cols * size);
+        char *src = malloc((size_t)span), *back = calloc(1, (size_t)span);
+        char *out = malloc(bytes + 128), *expected = malloc(bytes);
+        ck_assert_ptr_nonnull(src);
+        ck_assert_ptr_nonnull(back);
+        ck_assert_ptr_nonnull(out);
+        ck_assert_ptr_nonnull(expected);
+        fill_random(src, (size_t)span);
+        memset(out, 0, bytes + 128);
+        char *dst = out + (64 - (uintptr_t)out % 64) + cases[k].misalign;
+        Py_ssize_t shape[2] = {rows, cols};
+        Py_ssize_t strides[2] = {row_stride, cases[k].col_step * size};
+        char *first = src;
+        if (cases[k].backwards) {
+            strides[0] = -row_stride;
+            first = src + (rows - 1) * row_stride;
+        }
+        Py_buffer view = strided_view(first, size, 2, shape, strides);
+        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'F'),
+                         0);
+        for (Py_ssize_t c = 0; c < cols; c++) {
+            for (Py_ssize_t r = 0; r < rows; r++) {
+                memcpy(expected + (c * rows + r) * size,
+                       first + r * strides[0] + c * strides[1],
+                       (size_t)size);
+            }
+        }
+        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        /* Scattered back into zeroed memory: the items come back where
+           they were. */
+        Py_buffer into = strided_view(back + (first - src), size, 2, shape,
+                                      strides);
+        ck_assert_int_eq(PyBuffer_FromContiguous(&into, expected, view.len,
+                                                 'F'), 0);
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            for (Py_ssize_t c = 0; c < cols; c++) {
+                Py_ssize_t at = (first - src) + r * strides[0]
+                                + c * strides[1];
+                ck_assert_msg(memcmp(back + at, src + at, (size_t)size) == 0,
+                              "case %zu: item (%zd, %zd) scattered", k, r,
+                              c);
+            }
+        }
+        free(src);
+        free(back);
+        free(out);
+        free(expected);
+    }
+}
+END_TEST
+
 /* Gathers of several MiB into contiguous memory already written take the
    streaming stores for items of 4 and 8 bytes: every other item, in one
    dimension and in rows. */
@@ -667,6 +748,7 @@ copy_suite(void)
     tcase_add_test(tc, test_large_from_contiguous_matches_reference);
     tcase_add_test(tc, test_large_copy_data_matches_reference);
     tcase_add_test(tc, test_large_transpositions_match_reference);
+    tcase_add_test(tc, test_strided_transpositions_of_every_item_size);
     tcase_add_test(tc, test_gather_reads_nothing_past_the_last_item);
     tcase_add_test(tc, test_large_gathers_match_reference);
     tcase_add_test(tc, test_copies_do_not_allocate);

@@ -7,13 +7,17 @@
  *   row-padded array becomes one or two loops;
  * - when both sides are contiguous along the innermost dimension, each row
  *   is one memcpy;
- * - when the source is contiguous along one dimension and the destination
- *   along another (C <-> Fortran), the two dimensions are copied in square
- *   tiles small enough for the first-level cache, so that neither side is
- *   walked against the cache;
- * - otherwise rows are copied item by item with loops specialised for
- *   items of 1, 2, 4, 8 and 16 bytes, unrolled, and with SSE2 for the
- *   every-other-byte gather;
+ * - rows run along the dimension both sides step through least, made
+ *   the innermost;
+ * - when the destination steps least along one dimension and the source
+ *   along another (a transposition: C <-> Fortran, swapped axes, with or
+ *   without gaps), the two dimensions are copied in square tiles small
+ *   enough for the first-level cache, so that neither side is walked
+ *   against the cache; tiles of bytes are transposed 16 x 16 in SSE2
+ *   registers;
+ * - rows are copied item by item with loops specialised for items of 1,
+ *   2, 4, 8 and 16 bytes, unrolled, and with SSE2 for the every-other-byte
+ *   gather;
  * - a destination of 4 MiB or more, already in memory, gets its items of 4
  *   and 8 bytes written with streaming stores, in tiles and in gathered
  *   rows.
@@ -43,10 +47,6 @@
 #include <unistd.h>
 #endif
 
-/* Items per side of a tile in the tiled transposition: 16 x 16 items of
-   8 bytes are two 2 KiB blocks, rows of two cache lines. */
-#define TILE 16
-
 /* Destinations of at least this many bytes are written with streaming
    stores, where the items allow it. */
 #define STREAM_BYTES ((Py_ssize_t)4 << 20)
@@ -56,6 +56,13 @@
    row of fewer than four items, the unrolled steps never are), and
    hostile strides must not make computing them undefined. */
 #define TIMES(k, stride) ((Py_ssize_t)((size_t)(k) * (size_t)(stride)))
+
+/* |stride|, in unsigned arithmetic (PY_SSIZE_T_MIN included). */
+static inline size_t
+magnitude(Py_ssize_t stride)
+{
+    return stride < 0 ? 0 - (size_t)stride : (size_t)stride;
+}
 
 /* A loop nest after simplification: extents and the strides of both sides,
    innermost last. */
@@ -198,22 +205,235 @@ copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
     }
 }
 
-/* --- Tiles --------------------------------------------------------------- */
+/* --- Tiles ---------------------------------------------------------------
+ *
+ * A tile is `width` items along p, the dimension along which the
+ * destination steps least (dsp), by `height` items along q, the one along
+ * which the source steps least (ssq).  Rows run along p, so the writes are
+ * sequential; successive rows step along q, so the source lines a tile
+ * reads are used up while they are in the cache.
+ */
 
-/* One tile of `height` rows of `width` items of SIZE bytes: rows along p
-   (destination contiguous, source stride ssp), stepping along q; each item
-   written with STORE(destination, source). */
-#define COPY_TILE(SIZE, STORE)                                          \
+/* Items per side of a tile: rows of at least a cache line of the
+   destination, and never fewer than 16 items (16 x 16 items of 8 bytes
+   are two 2 KiB blocks; of 1 byte, 64 x 64 is one 4 KiB block). */
+static inline Py_ssize_t
+tile_items(Py_ssize_t itemsize)
+{
+    return itemsize >= MB_CACHE_LINE / 16 ? 16 : MB_CACHE_LINE / itemsize;
+}
+
+/* One tile of items of SIZE bytes, each written with STORE(destination,
+   source), the destination stepping DSTEP bytes along p. */
+#define COPY_TILE(SIZE, STORE, DSTEP)                                   \
     for (Py_ssize_t j = 0; j < height; j++) {                           \
         char *dr = d + j * dsq;                                         \
         const char *sr = s + j * ssq;                                   \
         for (Py_ssize_t i = 0; i < width; i++) {                        \
-            STORE(dr + i * (SIZE), sr + i * ssp);                       \
+            STORE(dr + i * (DSTEP), sr + i * ssp);                      \
         }                                                               \
     }
 
+#define STORE1(d, s) (*(d) = *(s))
+#define STORE2(d, s) memcpy(d, s, 2)
 #define STORE4(d, s) memcpy(d, s, 4)
 #define STORE8(d, s) memcpy(d, s, 8)
+#define STORE16(d, s) memcpy(d, s, 16)
+
+#if defined(__SSE2__)
+/* --- Tiles transposed in registers ---------------------------------------
+ *
+ * Items of E = 1, 2 or 4 bytes, K = 16 / E to a 16-byte vector.  A K x K
+ * block of items is transposed in log2(K) rounds of interleaving row i
+ * with row i + K / 2 (each round moves one bit of the row number into the
+ * column number).  A tile is N = 64 / E items along p (a cache line of
+ * the destination per row) by N along q, and goes through two buffers in
+ * the first-level cache, so that every line of the source and of the
+ * destination is touched once, start to end: rows a power of two apart
+ * share cache sets, and a tile that read or wrote a vector of each row at
+ * a time would evict its own lines before it came back to them.  The
+ * source lines of the tile PREFETCH_TILES further along q are asked for,
+ * into the second-level cache, while this one is copied: the rows of a
+ * tile are too many streams for the hardware's prefetchers, and share
+ * too few sets of the first-level cache to wait there.
+ */
+
+/* The statement S(i) for i = 0 .. K - 1, written out so that the vectors
+   stay in registers. */
+#define FOR_16(S)                                                       \
+    do {                                                              \
+        S(0); S(1); S(2); S(3); S(4); S(5); S(6); S(7); S(8);           \
+        S(9); S(10); S(11); S(12); S(13); S(14); S(15);                 \
+    } while (0)
+#define FOR_8(S)                                                        \
+    do {                                                              \
+        S(0); S(1); S(2); S(3); S(4); S(5); S(6); S(7);                 \
+    } while (0)
+#define FOR_4(S)                                                        \
+    do {                                                              \
+        S(0); S(1); S(2); S(3);                                         \
+    } while (0)
+
+#define INTERLEAVE_16(LO, HI, out, in)                                  \
+    do {                                                              \
+        out[0] = LO(in[0], in[8]);                                      \
+        out[1] = HI(in[0], in[8]);                                      \
+        out[2] = LO(in[1], in[9]);                                      \
+        out[3] = HI(in[1], in[9]);                                      \
+        out[4] = LO(in[2], in[10]);                                     \
+        out[5] = HI(in[2], in[10]);                                     \
+        out[6] = LO(in[3], in[11]);                                     \
+        out[7] = HI(in[3], in[11]);                                     \
+        out[8] = LO(in[4], in[12]);                                     \
+        out[9] = HI(in[4], in[12]);                                     \
+        out[10] = LO(in[5], in[13]);                                    \
+        out[11] = HI(in[5], in[13]);                                    \
+        out[12] = LO(in[6], in[14]);                                    \
+        out[13] = HI(in[6], in[14]);                                    \
+        out[14] = LO(in[7], in[15]);                                    \
+        out[15] = HI(in[7], in[15]);                                    \
+    } while (0)
+#define INTERLEAVE_8(LO, HI, out, in)                                   \
+    do {                                                              \
+        out[0] = LO(in[0], in[4]);                                      \
+        out[1] = HI(in[0], in[4]);                                      \
+        out[2] = LO(in[1], in[5]);                                      \
+        out[3] = HI(in[1], in[5]);                                      \
+        out[4] = LO(in[2], in[6]);                                      \
+        out[5] = HI(in[2], in[6]);                                      \
+        out[6] = LO(in[3], in[7]);                                      \
+        out[7] = HI(in[3], in[7]);                                      \
+    } while (0)
+#define INTERLEAVE_4(LO, HI, out, in)                                   \
+    do {                                                              \
+        out[0] = LO(in[0], in[2]);                                      \
+        out[1] = HI(in[0], in[2]);                                      \
+        out[2] = LO(in[1], in[3]);                                      \
+        out[3] = HI(in[1], in[3]);                                      \
+    } while (0)
+
+#define UNPACKLO_1 _mm_unpacklo_epi8
+#define UNPACKHI_1 _mm_unpackhi_epi8
+#define UNPACKLO_2 _mm_unpacklo_epi16
+#define UNPACKHI_2 _mm_unpackhi_epi16
+#define UNPACKLO_4 _mm_unpacklo_epi32
+#define UNPACKHI_4 _mm_unpackhi_epi32
+
+/* How many tiles ahead the source is prefetched. */
+#define PREFETCH_TILES 2
+
+/* K items of e bytes along q from p: contiguous (ssq = e), or every other
+   one (ssq = 2 e), read as 32 bytes, the last of which is the byte after
+   the K-th item. */
+static inline __m128i
+load_items(const char *p, Py_ssize_t e, int every_other)
+{
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (!every_other) {
+        return a;
+    }
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    switch (e) {
+    case 1:
+        return _mm_packus_epi16(_mm_and_si128(a, _mm_set1_epi16(0xff)),
+                                _mm_and_si128(b, _mm_set1_epi16(0xff)));
+    case 2:
+        /* The low halves sign-extended, so that the saturating pack
+           keeps them as they are. */
+        return _mm_packs_epi32(_mm_srai_epi32(_mm_slli_epi32(a, 16), 16),
+                               _mm_srai_epi32(_mm_slli_epi32(b, 16), 16));
+    default:
+        return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a),
+                                               _mm_castsi128_ps(b),
+                                               _MM_SHUFFLE(2, 0, 2, 0)));
+    }
+}
+
+/* Row c of a band of the destination: 64 bytes at dr, streamed when
+   `stream` is set and they are a whole cache line. */
+static inline void
+store_line(char *dr, const __m128i line[4], int stream)
+{
+#if defined(HAVE_STREAMING_STORES)
+    if (stream && (uintptr_t)dr % MB_CACHE_LINE == 0) {
+        for (int k = 0; k < 4; k++) {
+            _mm_stream_si128((__m128i *)(void *)(dr + 16 * k), line[k]);
+        }
+        return;
+    }
+#else
+    (void)stream;
+#endif
+    for (int k = 0; k < 4; k++) {
+        _mm_storeu_si128((__m128i *)(void *)(dr + 16 * k), line[k]);
+    }
+}
+
+/* transpose_tile_E(d, s, ssp, dsq, ssq, stream): a whole N x N tile of
+   items of E bytes whose destination is contiguous along p (dsp = E) and
+   whose source steps E or 2 E bytes along q.  First the N source rows, N
+   items along q each, into `rows`; then, for each band of K destination
+   rows, K x K blocks of `rows` transposed into `band` and the band's rows
+   stored, 64 bytes each.  Assumption: when ssq = 2 E, an item follows the
+   tile along q. */
+#define TRANSPOSE_TILE(E, K, FOR_K, INTERLEAVE_K, ROUNDS)                   \
+    static MB_OUT_OF_LINE void                                          \
+    transpose_tile_##E(char *d, const char *s, Py_ssize_t ssp,          \
+                       Py_ssize_t dsq, Py_ssize_t ssq, int stream)      \
+    {                                                                   \
+        enum { N = 64 / (E), KV = (K) };                                \
+        __m128i rows[N][4], band[K][4];                                 \
+        int every_other = ssq != (E);                                   \
+        for (Py_ssize_t r = 0; r < N; r++) {                            \
+            const char *sr = s + r * ssp;                               \
+            const char *ahead = sr + N * ssq * PREFETCH_TILES;          \
+            _mm_prefetch(ahead, _MM_HINT_T1);                           \
+            _mm_prefetch(ahead + 64, _MM_HINT_T1);                      \
+            for (int m = 0; m < 4; m++) {                               \
+                rows[r][m] = load_items(sr + m * (K) * ssq, (E),        \
+                                        every_other);                   \
+            }                                                           \
+        }                                                               \
+        for (int jb = 0; jb < 4; jb++) {                                \
+            for (int ib = 0; ib < 4; ib++) {                            \
+                __m128i v[K], t[K];                                     \
+                FOR_K(LOAD_FROM_ROWS);                                  \
+                ROUNDS(INTERLEAVE_K, UNPACKLO_##E, UNPACKHI_##E);       \
+                FOR_K(STORE_TO_BAND);                                   \
+            }                                                           \
+            for (int c = 0; c < (K); c++) {                             \
+                store_line(d + ((K) * jb + c) * dsq, band[c], stream);  \
+            }                                                           \
+        }                                                               \
+    }
+
+#define LOAD_FROM_ROWS(x) (v[x] = rows[ib * KV + (x)][jb])
+#define STORE_TO_BAND(c) (band[c][ib] = v[c])
+/* log2(K) rounds from v, the result in v. */
+#define ROUNDS_4(I, LO, HI)                                             \
+    do {                                                                \
+        I(LO, HI, t, v);                                                \
+        I(LO, HI, v, t);                                                \
+        I(LO, HI, t, v);                                                \
+        I(LO, HI, v, t);                                                \
+    } while (0)
+#define ROUNDS_3(I, LO, HI)                                             \
+    do {                                                                \
+        I(LO, HI, t, v);                                                \
+        I(LO, HI, v, t);                                                \
+        I(LO, HI, t, v);                                                \
+        memcpy(v, t, sizeof(v));                                        \
+    } while (0)
+#define ROUNDS_2(I, LO, HI)                                             \
+    do {                                                                \
+        I(LO, HI, t, v);                                                \
+        I(LO, HI, v, t);                                                \
+    } while (0)
+
+TRANSPOSE_TILE(1, 16, FOR_16, INTERLEAVE_16, ROUNDS_4)
+TRANSPOSE_TILE(2, 8, FOR_8, INTERLEAVE_8, ROUNDS_3)
+TRANSPOSE_TILE(4, 4, FOR_4, INTERLEAVE_4, ROUNDS_2)
+#endif
 
 #if defined(HAVE_STREAMING_STORES)
 /* Assumption: d is aligned to the item's size. */
@@ -280,10 +500,10 @@ copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
     if (ds == itemsize && ss != itemsize && can_stream(d, 0, itemsize)) {
         const Py_ssize_t width = n, height = 1, ssp = ss, dsq = 0, ssq = 0;
         if (itemsize == 4) {
-            COPY_TILE(4, stream4)
+            COPY_TILE(4, stream4, 4)
         }
         else {
-            COPY_TILE(8, stream8)
+            COPY_TILE(8, stream8, 8)
         }
         return;
     }
@@ -291,18 +511,54 @@ copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
     copy_row(d, ds, s, ss, n, itemsize);
 }
 
+/* Whether a tile can be transposed in registers: a whole tile of items
+   of 1, 2 or 4 bytes, contiguous along p in the destination, whose
+   source steps one or two items along q, and, for two, has an item after
+   the tile along q (more_q). */
+static inline int
+in_registers(Py_ssize_t width, Py_ssize_t height, Py_ssize_t dsp,
+             Py_ssize_t ssq, Py_ssize_t itemsize, int more_q)
+{
+#if defined(__SSE2__)
+    return (itemsize == 1 || itemsize == 2 || itemsize == 4)
+           && width == tile_items(itemsize) && height == width
+           && dsp == itemsize
+           && (ssq == itemsize || (ssq == 2 * itemsize && more_q));
+#else
+    (void)width, (void)height, (void)dsp, (void)ssq, (void)itemsize;
+    (void)more_q;
+    return 0;
+#endif
+}
+
+/* One tile (see above); more_q says whether items follow the tile along
+   q. */
 static void
 copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
-          Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize,
-          int stream)
+          Py_ssize_t dsp, Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq,
+          Py_ssize_t itemsize, int stream, int more_q)
 {
-#if defined(HAVE_STREAMING_STORES)
-    if (stream && can_stream(d, dsq, itemsize)) {
-        if (itemsize == 4) {
-            COPY_TILE(4, stream4)
+#if defined(__SSE2__)
+    if (in_registers(width, height, dsp, ssq, itemsize, more_q)) {
+        if (itemsize == 1) {
+            transpose_tile_1(d, s, ssp, dsq, ssq, stream);
+        }
+        else if (itemsize == 2) {
+            transpose_tile_2(d, s, ssp, dsq, ssq, stream);
         }
         else {
-            COPY_TILE(8, stream8)
+            transpose_tile_4(d, s, ssp, dsq, ssq, stream);
+        }
+        return;
+    }
+#endif
+#if defined(HAVE_STREAMING_STORES)
+    if (stream && dsp == itemsize && can_stream(d, dsq, itemsize)) {
+        if (itemsize == 4) {
+            COPY_TILE(4, stream4, 4)
+        }
+        else {
+            COPY_TILE(8, stream8, 8)
         }
         return;
     }
@@ -310,35 +566,56 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
     (void)stream;
 #endif
     switch (itemsize) {
+    case 1:
+        COPY_TILE(1, STORE1, dsp)
+        return;
+    case 2:
+        COPY_TILE(2, STORE2, dsp)
+        return;
     case 4:
-        COPY_TILE(4, STORE4)
+        if (dsp == 4) {
+            COPY_TILE(4, STORE4, 4)
+        }
+        else {
+            COPY_TILE(4, STORE4, dsp)
+        }
         return;
     case 8:
-        COPY_TILE(8, STORE8)
+        if (dsp == 8) {
+            COPY_TILE(8, STORE8, 8)
+        }
+        else {
+            COPY_TILE(8, STORE8, dsp)
+        }
+        return;
+    case 16:
+        COPY_TILE(16, STORE16, dsp)
         return;
     default:
         for (Py_ssize_t j = 0; j < height; j++) {
-            copy_row(d + j * dsq, itemsize, s + j * ssq, ssp, width,
-                     itemsize);
+            copy_row(d + j * dsq, dsp, s + j * ssq, ssp, width, itemsize);
         }
         return;
     }
 }
 
-/* The width of the next tile, whose rows start at d with `left` items of
-   dsp bytes to go along p, and whether to stream it (*stream, set by the
-   caller when the copy streams).  Only items of 4 and 8 bytes aligned to
-   their size are streamed, and only whole cache lines: a streaming store
-   that fills part of a line costs a memory transaction of its own.  So
-   where the destination is not on a line boundary, a narrow tile written
-   with ordinary stores reaches the next boundary, and the tail shorter
-   than a line is written the same way.  Assumption: dsp is the item
-   size. */
+/* The width of the next tile, whose rows start at d with `left` items to
+   go along p (at most `items`), and whether to stream it (*stream, set by
+   the caller when the copy streams).  Only items of 4 and 8 bytes, and
+   of 1 and 2 in tiles transposed in registers, contiguous along p (dsp,
+   the item size) and aligned to their size are streamed, and only whole cache lines: a streaming store that fills part
+   of a line costs a memory transaction of its own.  So where the
+   destination is not on a line boundary, a narrow tile written with
+   ordinary stores reaches the next boundary, and the tail shorter than a
+   line is written the same way. */
 static Py_ssize_t
-tile_width(const char *d, Py_ssize_t left, Py_ssize_t dsp, int *stream)
+tile_width(const char *d, Py_ssize_t left, Py_ssize_t items, Py_ssize_t dsp,
+           Py_ssize_t itemsize, int *stream)
 {
-    Py_ssize_t width = left < TILE ? left : TILE;
-    if (!*stream || (dsp != 4 && dsp != 8) || (uintptr_t)d % (uintptr_t)dsp) {
+    Py_ssize_t width = left < items ? left : items;
+    if (!*stream || dsp != itemsize
+        || (dsp != 1 && dsp != 2 && dsp != 4 && dsp != 8)
+        || (uintptr_t)d % (uintptr_t)dsp) {
         *stream = 0;
         return width;
     }
@@ -356,49 +633,82 @@ tile_width(const char *d, Py_ssize_t left, Py_ssize_t dsp, int *stream)
     return width - width % line;
 }
 
-/* Dimensions p (along which the destination is contiguous) and q (along
-   which the source is) copied in TILE x TILE tiles.  Rows run along p, so
-   the writes are sequential; successive rows step along q, so the source
-   lines a tile reads are used up while they are in the cache. */
+/* Dimensions p and q of the nest copied in tiles. */
 static void
 copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
 {
     Py_ssize_t np = nest->shape[p], nq = nest->shape[q];
     Py_ssize_t dsp = nest->dst_strides[p], dsq = nest->dst_strides[q];
     Py_ssize_t ssp = nest->src_strides[p], ssq = nest->src_strides[q];
-    assert(dsp == nest->itemsize && ssq == nest->itemsize);
+    Py_ssize_t items = tile_items(nest->itemsize);
     for (Py_ssize_t p0 = 0, width; p0 < np; p0 += width) {
         int stream = nest->stream;
-        width = tile_width(d + p0 * dsp, np - p0, dsp, &stream);
-        for (Py_ssize_t q0 = 0; q0 < nq; q0 += TILE) {
-            Py_ssize_t height = q0 + TILE < nq ? TILE : nq - q0;
+        width = tile_width(d + p0 * dsp, np - p0, items, dsp, nest->itemsize,
+                           &stream);
+        for (Py_ssize_t q0 = 0; q0 < nq; q0 += items) {
+            Py_ssize_t height = q0 + items < nq ? items : nq - q0;
+            int more_q = q0 + height < nq;
+            if (!more_q && q0 > 0
+                && !in_registers(width, height, dsp, ssq, nest->itemsize, 0)
+                && in_registers(width, items, dsp, ssq, nest->itemsize, 1)) {
+                /* The last tile, short or with no item after it, would
+                   not go through the registers: a whole tile ending one
+                   item before the end does, writing again some of what
+                   the tile before it wrote (the same values), and the
+                   last item along q goes on its own. */
+                q0 = nq - items - 1;
+                copy_tile(d + p0 * dsp + q0 * dsq, s + p0 * ssp + q0 * ssq,
+                          width, items, dsp, ssp, dsq, ssq, nest->itemsize,
+                          stream, 1);
+                q0 = nq - 1;
+                height = 1;
+            }
             copy_tile(d + p0 * dsp + q0 * dsq, s + p0 * ssp + q0 * ssq,
-                      width, height, ssp, dsq, ssq, nest->itemsize, stream);
+                      width, height, dsp, ssp, dsq, ssq, nest->itemsize,
+                      stream, more_q);
         }
     }
 }
 
-/* The dimensions along which the destination (*p) and the source (*q) are
-   contiguous, when they differ: a transposition, copied in tiles.  0 if
-   the layouts are not transposed to each other. */
+/* The dimension of the nest along which strides (one side's) are
+   smallest in magnitude; the innermost of equals. */
 static int
-transposition(const LoopNest *nest, int *p, int *q)
+smallest_stride(const Py_ssize_t *strides, int ndim)
+{
+    int best = ndim - 1;
+    for (int i = ndim - 2; i >= 0; i--) {
+        if (magnitude(strides[i]) < magnitude(strides[best])) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* The dimensions along which the destination (*p) and the source (*q)
+   step least, when they differ: a transposition, copied in tiles.  When
+   they are the same dimension, it is made the innermost, where rows run
+   (the order of the copy cannot be seen), and 0 is returned. */
+static int
+transposition(LoopNest *nest, int *p, int *q)
 {
     int inner = nest->ndim - 1;
-    Py_ssize_t size = nest->itemsize;
-    if (nest->dst_strides[inner] == size && nest->src_strides[inner] == size) {
-        return 0;
+    *p = smallest_stride(nest->dst_strides, nest->ndim);
+    *q = smallest_stride(nest->src_strides, nest->ndim);
+    if (*p != *q) {
+        return 1;
     }
-    *p = *q = -1;
-    for (int i = 0; i <= inner; i++) {
-        if (*p < 0 && nest->dst_strides[i] == size) {
-            *p = i;
-        }
-        if (*q < 0 && nest->src_strides[i] == size) {
-            *q = i;
-        }
+    if (*p != inner) {
+        Py_ssize_t t = nest->shape[*p];
+        nest->shape[*p] = nest->shape[inner];
+        nest->shape[inner] = t;
+        t = nest->dst_strides[*p];
+        nest->dst_strides[*p] = nest->dst_strides[inner];
+        nest->dst_strides[inner] = t;
+        t = nest->src_strides[*p];
+        nest->src_strides[*p] = nest->src_strides[inner];
+        nest->src_strides[inner] = t;
     }
-    return *p >= 0 && *q >= 0 && *p != *q;
+    return 0;
 }
 
 /* --- Loop nests ---------------------------------------------------------- */
@@ -470,13 +780,6 @@ extent_of(const char *buf, const Py_ssize_t *strides, const LoopNest *nest,
     }
     *lowest = low;
     *highest = high;
-}
-
-/* |stride|, in unsigned arithmetic (PY_SSIZE_T_MIN included). */
-static inline size_t
-magnitude(Py_ssize_t stride)
-{
-    return stride < 0 ? 0 - (size_t)stride : (size_t)stride;
 }
 
 /* Whether items of one side of the nest may share bytes, the dimensions
