@@ -32,7 +32,20 @@ def cases():
     out = np.empty((4096, 4096), np.uint8)
     yield ("to_contiguous_C_uint8_every_2nd_column",
            lambda: np.copyto(out, a[:, ::2]), out.nbytes)
+    out_f = np.empty((4096, 4096), np.uint8, order="F")
+    yield ("to_contiguous_F_uint8_every_2nd_column",
+           lambda: np.copyto(out_f, a[:, ::2]), out.nbytes)
+    del a, out, out_f
     c = np.ones((256, 256, 64))
+    swapped = c.transpose(0, 2, 1)
+    gathered = np.empty((256, 64, 256))
+    yield ("to_contiguous_C_float64_transposed_021",
+           lambda: np.copyto(gathered, swapped), c.nbytes)
+    yield ("from_contiguous_C_float64_transposed_021",
+           lambda: np.copyto(swapped, gathered), c.nbytes)
+    yield ("copy_data_float64_transposed_021_to_C",
+           lambda: gathered.__setitem__(Ellipsis, swapped), c.nbytes)
+    del swapped, gathered
     f = np.asfortranarray(c)
     to_f = np.empty_like(c, order="F")
     to_c = np.empty_like(c, order="C")
@@ -49,6 +62,24 @@ def cases():
     dest = np.empty((2048, 2048))
     yield ("copy_data_float64_2048x2048_strided",
            lambda: dest.__setitem__(Ellipsis, big[:, ::2]), dest.nbytes)
+    for size, dtype in ((1, "u1"), (2, "u2"), (4, "u4"), (8, "u8"),
+                        (12, "V12"), (16, "c16")):
+        rows = 2048
+        cols = (16 << 20) // size // rows
+        square = np.zeros((rows, cols), dtype)
+        to_f = np.empty((rows, cols), dtype, order="F")
+        yield ("to_contiguous_F_of_C_%dB_16MiB" % size,
+               lambda: np.copyto(to_f, square), square.nbytes)
+        wide = np.zeros((rows, 2 * cols), dtype)
+        every_2nd = wide[:, ::2]
+        to_c = np.empty((rows, cols), dtype)
+        yield ("to_contiguous_C_%dB_every_2nd_column_16MiB" % size,
+               lambda: np.copyto(to_c, every_2nd), square.nbytes)
+        yield ("to_contiguous_F_%dB_every_2nd_column_16MiB" % size,
+               lambda: np.copyto(to_f, every_2nd), square.nbytes)
+        yield ("from_contiguous_C_%dB_every_2nd_column_16MiB" % size,
+               lambda: np.copyto(every_2nd, to_c), square.nbytes)
+        del square, to_f, wide, every_2nd, to_c
     small = np.ones((8, 16))
     small_dest = np.empty((8, 8))
     strided = small[:, ::2]

@@ -326,7 +326,8 @@ START_TEST(test_strided_transpositions_of_every_item_size)
         {1000, 1001, 2, 2, 0, 0}, {1025, 1023, 2, 1, 1, 1},
         {700, 900, 4, 2, 0, 0}, {700, 900, 4, 3, 4, 1},
         {1024, 1024, 8, 2, 0, 0}, {1023, 1031, 8, 2, 8, 1},
-        {500, 600, 12, 2, 0, 0}, {333, 444, 12, 1, 4, 1},
+        {700, 600, 12, 2, 0, 0}, {700, 601, 12, 1, 4, 1},
+        {700, 600, 12, 1, 2, 0}, {333, 444, 12, 1, 4, 1},
         {600, 700, 16, 2, 0, 0}, {601, 333, 16, 3, 16, 1},
         {200, 300, 3, 2, 1, 0},
     };
@@ -388,14 +389,15 @@ START_TEST(test_strided_transpositions_of_every_item_size)
 END_TEST
 
 /* Gathers of several MiB into contiguous memory already written take the
-   streaming stores for items of 4 and 8 bytes: every other item, in one
-   dimension and in rows. */
+   streaming stores for items of 4, 8, 12 and 16 bytes: every other item,
+   in one dimension and in rows. */
 START_TEST(test_large_gathers_match_reference)
 {
     static const struct {
         Py_ssize_t rows, cols, itemsize;
     } cases[] = {{1, 600000, 8}, {1, 1100000, 4}, {700, 900, 8},
-                 {1000, 1101, 4}};
+                 {1000, 1101, 4}, {1, 400000, 12}, {600, 701, 12},
+                 {1, 300000, 16}, {500, 700, 16}};
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
         Py_ssize_t size = cases[k].itemsize;

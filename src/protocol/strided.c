@@ -16,7 +16,7 @@
  *   against the cache; tiles of bytes are transposed 16 x 16 in SSE2
  *   registers;
  * - rows are copied item by item with loops specialised for items of 1,
- *   2, 4, 8 and 16 bytes, unrolled, and with SSE2 for the every-other-byte
+ *   2, 4, 8, 12 (three 4-byte fields, an RGB float pixel) and 16 bytes, unrolled, and with SSE2 for the every-other-byte
  *   gather;
  * - a destination of 4 MiB or more, already in memory, gets its items of 4
  *   and 8 bytes written with streaming stores, in tiles and in gathered
@@ -196,6 +196,9 @@ copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
     case 8:
         COPY_ROW(8);
         return;
+    case 12:
+        COPY_ROW(12);
+        return;
     case 16:
         COPY_ROW(16);
         return;
@@ -238,6 +241,7 @@ tile_items(Py_ssize_t itemsize)
 #define STORE2(d, s) memcpy(d, s, 2)
 #define STORE4(d, s) memcpy(d, s, 4)
 #define STORE8(d, s) memcpy(d, s, 8)
+#define STORE12(d, s) memcpy(d, s, 12)
 #define STORE16(d, s) memcpy(d, s, 16)
 
 #if defined(__SSE2__)
@@ -481,12 +485,56 @@ resident(uintptr_t low, uintptr_t high)
     return 1;
 }
 
-/* Whether rows can be streamed: items of 4 or 8 bytes, aligned. */
+/* Items of 12 and 16 bytes, as three 4-byte and two 8-byte streaming
+   stores.  Assumption: d is aligned to 4 and to 8 bytes. */
+static inline void
+stream12(char *d, const char *s)
+{
+    stream4(d, s);
+    stream4(d + 4, s + 4);
+    stream4(d + 8, s + 8);
+}
+
+static inline void
+stream16(char *d, const char *s)
+{
+    stream8(d, s);
+    stream8(d + 8, s + 8);
+}
+
+/* Whether rows of items of itemsize bytes starting at d, dsq apart, can
+   be written with streaming stores: items of 4 and 12 bytes aligned to 4,
+   of 8 and 16 aligned to 8. */
 static int
 can_stream(const char *d, Py_ssize_t dsq, Py_ssize_t itemsize)
 {
-    return (itemsize == 4 || itemsize == 8)
-           && ((uintptr_t)d | (uintptr_t)dsq) % (uintptr_t)itemsize == 0;
+    uintptr_t grain = itemsize == 4 || itemsize == 12 ? 4
+                      : itemsize == 8 || itemsize == 16 ? 8 : 0;
+    return grain != 0 && ((uintptr_t)d | (uintptr_t)dsq) % grain == 0;
+}
+
+/* A tile (or a row: height 1) of items contiguous along p in the
+   destination, written with streaming stores.  Assumption: can_stream. */
+static void
+stream_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
+            Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq,
+            Py_ssize_t itemsize)
+{
+    switch (itemsize) {
+    case 4:
+        COPY_TILE(4, stream4, 4)
+        return;
+    case 8:
+        COPY_TILE(8, stream8, 8)
+        return;
+    case 12:
+        COPY_TILE(12, stream12, 12)
+        return;
+    default:
+        assert(itemsize == 16);
+        COPY_TILE(16, stream16, 16)
+        return;
+    }
 }
 #endif
 
@@ -499,12 +547,7 @@ copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
 #if defined(HAVE_STREAMING_STORES)
     if (ds == itemsize && ss != itemsize && can_stream(d, 0, itemsize)) {
         const Py_ssize_t width = n, height = 1, ssp = ss, dsq = 0, ssq = 0;
-        if (itemsize == 4) {
-            COPY_TILE(4, stream4, 4)
-        }
-        else {
-            COPY_TILE(8, stream8, 8)
-        }
+        stream_tile(d, s, width, height, ssp, dsq, ssq, itemsize);
         return;
     }
 #endif
@@ -554,12 +597,7 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
 #endif
 #if defined(HAVE_STREAMING_STORES)
     if (stream && dsp == itemsize && can_stream(d, dsq, itemsize)) {
-        if (itemsize == 4) {
-            COPY_TILE(4, stream4, 4)
-        }
-        else {
-            COPY_TILE(8, stream8, 8)
-        }
+        stream_tile(d, s, width, height, ssp, dsq, ssq, itemsize);
         return;
     }
 #else
@@ -588,6 +626,9 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
             COPY_TILE(8, STORE8, dsp)
         }
         return;
+    case 12:
+        COPY_TILE(12, STORE12, dsp)
+        return;
     case 16:
         COPY_TILE(16, STORE16, dsp)
         return;
@@ -601,31 +642,43 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
 
 /* The width of the next tile, whose rows start at d with `left` items to
    go along p (at most `items`), and whether to stream it (*stream, set by
-   the caller when the copy streams).  Only items of 4 and 8 bytes, and
-   of 1 and 2 in tiles transposed in registers, contiguous along p (dsp,
-   the item size) and aligned to their size are streamed, and only whole cache lines: a streaming store that fills part
-   of a line costs a memory transaction of its own.  So where the
-   destination is not on a line boundary, a narrow tile written with
-   ordinary stores reaches the next boundary, and the tail shorter than a
-   line is written the same way. */
+   the caller when the copy streams).  Items contiguous along p (dsp, the
+   item size) are streamed when can_stream says so, and items of 1 and 2
+   bytes in tiles transposed in registers; only whole cache lines: a
+   streaming store that fills part of a line costs a memory transaction of
+   its own.  So where the destination is not on a line boundary, a narrow
+   tile written with ordinary stores reaches the next boundary (if an
+   item starts there), and a tail shorter than a whole number of lines is
+   written the same way. */
 static Py_ssize_t
 tile_width(const char *d, Py_ssize_t left, Py_ssize_t items, Py_ssize_t dsp,
            Py_ssize_t itemsize, int *stream)
 {
     Py_ssize_t width = left < items ? left : items;
-    if (!*stream || dsp != itemsize
-        || (dsp != 1 && dsp != 2 && dsp != 4 && dsp != 8)
-        || (uintptr_t)d % (uintptr_t)dsp) {
+    int streamable = dsp == itemsize
+                     && (dsp == 1 || (dsp == 2 && (uintptr_t)d % 2 == 0)
+                         || can_stream(d, 0, dsp));
+    if (!*stream || !streamable) {
         *stream = 0;
         return width;
     }
-    Py_ssize_t line = MB_CACHE_LINE / dsp;
-    Py_ssize_t misaligned = (Py_ssize_t)((uintptr_t)d % MB_CACHE_LINE);
-    if (misaligned != 0) {
-        Py_ssize_t lead = (MB_CACHE_LINE - misaligned) / dsp;
+    /* Items to the next line boundary, and items that make whole lines. */
+    Py_ssize_t lead = 0;
+    while ((uintptr_t)(d + lead * dsp) % MB_CACHE_LINE != 0) {
+        if (++lead == MB_CACHE_LINE) {
+            *stream = 0;
+            return width;
+        }
+    }
+    if (lead != 0) {
         *stream = 0;
         return lead < width ? lead : width;
     }
+    Py_ssize_t common = MB_CACHE_LINE;     /* gcd(line, item size) */
+    while (dsp % common != 0) {
+        common /= 2;
+    }
+    Py_ssize_t line = MB_CACHE_LINE / common;
     if (width < line) {
         *stream = 0;
         return width;
