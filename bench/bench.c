@@ -263,6 +263,17 @@ run_fill_strides(void *p)
     sink += (int)strides[0];
 }
 
+static void
+run_fill_info(void *p)
+{
+    Args *a = p;
+    Py_buffer view;
+    if (PyBuffer_FillInfo(&view, NULL, a->out, 16, 0, PyBUF_FULL_RO) < 0) {
+        check(0, "PyBuffer_FillInfo");
+    }
+    sink += (int)view.len;
+}
+
 typedef struct {
     void *dst;
     const void *src;
@@ -621,6 +632,15 @@ bench_hot_paths(void)
     a.order = 'C';
     if (wanted("fill_contiguous_strides_3d")) {
         report("fill_contiguous_strides_3d", run_fill_strides, &a, 0);
+    }
+    static Py_ssize_t shape_1d[] = {4096}, strides_1d[] = {8};
+    a.view = describe(memory, 8, "d", 1, shape_1d, strides_1d);
+    if (wanted("is_contiguous_1d_C")) {
+        report("is_contiguous_1d_C", run_is_contiguous, &a, 0);
+    }
+    a.out = memory;
+    if (wanted("fill_info_FULL_RO")) {
+        report("fill_info_FULL_RO", run_fill_info, &a, 0);
     }
     Py_DECREF(mv);
     Py_DECREF(bytes);
