@@ -439,6 +439,17 @@ TRANSPOSE_TILE(2, 8, FOR_8, INTERLEAVE_8, ROUNDS_3)
 TRANSPOSE_TILE(4, 4, FOR_4, INTERLEAVE_4, ROUNDS_2)
 #endif
 
+/* Whether rows of items of itemsize bytes starting at d, dsq apart, can
+   be written with streaming stores: items of 4 and 12 bytes aligned to 4,
+   of 8 and 16 aligned to 8. */
+static int
+can_stream(const char *d, Py_ssize_t dsq, Py_ssize_t itemsize)
+{
+    uintptr_t grain = itemsize == 4 || itemsize == 12 ? 4
+                      : itemsize == 8 || itemsize == 16 ? 8 : 0;
+    return grain != 0 && ((uintptr_t)d | (uintptr_t)dsq) % grain == 0;
+}
+
 #if defined(HAVE_STREAMING_STORES)
 /* Assumption: d is aligned to the item's size. */
 static inline void
@@ -502,16 +513,6 @@ stream16(char *d, const char *s)
     stream8(d + 8, s + 8);
 }
 
-/* Whether rows of items of itemsize bytes starting at d, dsq apart, can
-   be written with streaming stores: items of 4 and 12 bytes aligned to 4,
-   of 8 and 16 aligned to 8. */
-static int
-can_stream(const char *d, Py_ssize_t dsq, Py_ssize_t itemsize)
-{
-    uintptr_t grain = itemsize == 4 || itemsize == 12 ? 4
-                      : itemsize == 8 || itemsize == 16 ? 8 : 0;
-    return grain != 0 && ((uintptr_t)d | (uintptr_t)dsq) % grain == 0;
-}
 
 /* A tile (or a row: height 1) of items contiguous along p in the
    destination, written with streaming stores.  Assumption: can_stream. */
