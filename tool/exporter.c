@@ -308,6 +308,16 @@ memory_needed(const ExporterSpec *spec, Py_ssize_t itemsize)
     return high;
 }
 
+Py_ssize_t
+ndarray_memory(const ExporterSpec *spec, Py_ssize_t itemsize)
+{
+    Py_ssize_t nbytes = spec->memory;
+    if (nbytes == 0 && itemsize > 0) {
+        nbytes = memory_needed(spec, itemsize);
+    }
+    return nbytes > MEMORY_LIMIT ? -1 : nbytes;
+}
+
 PyObject *
 make_exporter(const ExporterSpec *spec, const char **memory)
 {
@@ -326,11 +336,8 @@ make_exporter(const ExporterSpec *spec, const char **memory)
     if (itemsize < 0) {
         return NULL;
     }
-    Py_ssize_t nbytes = spec->memory;
-    if (nbytes == 0 && itemsize > 0) {
-        nbytes = memory_needed(spec, itemsize);
-    }
-    if (nbytes < 0 || nbytes > MEMORY_LIMIT) {
+    Py_ssize_t nbytes = ndarray_memory(spec, itemsize);
+    if (nbytes < 0) {
         PyErr_SetString(PyExc_ValueError, "the layout reaches more than "
                         "1 GiB of memory");
         return NULL;

@@ -43,6 +43,10 @@ void parse_exporter(const char *command, int argc, char **argv, int *next,
    the memory it exports from, to show addresses relative to it. */
 PyObject *make_exporter(const ExporterSpec *spec, const char **memory);
 
+/* The bytes of memory an ndarray spec's layout needs (its --memory, or
+   just enough), or -1 past the tool's limit of 1 GiB. */
+Py_ssize_t ndarray_memory(const ExporterSpec *spec, Py_ssize_t itemsize);
+
 /* One line saying what the exporter is. */
 void describe_exporter(FILE *out, const ExporterSpec *spec);
 
@@ -84,6 +88,27 @@ int wants_help(int argc, char **argv, const char *usage);
 
 /* Print a list of n numbers as "(a, b, c)". */
 void print_tuple(FILE *out, const Py_ssize_t *values, int n);
+
+/* --- Explanations for a learner (explain.c) ------------------------------ */
+
+/* Notes on the bits of a request that no PyBUF_ name covers whole (an
+   exporter ignores them): one line each, "  note: ...". */
+void explain_request_bits(FILE *out, int flags);
+
+/* The rule a refused request broke, from the exception's text ("Type:
+   message") and the request: whose rule it is (the protocol's, or one
+   exporter's own policy) and what it asks.  NULL if the message is not
+   one the tool knows. */
+const char *refusal_rule(const char *exception, int flags);
+
+/* Whether an exporter that cannot be made was refused by one of
+   _testbuffer's own checks of its arguments: a line saying so, or NULL. */
+const char *construction_note(const char *exception);
+
+/* One line: the same request (flags; < 0 for the word REQUEST) of the
+   same exporter in CPython, with _testbuffer's ndarray, to check the
+   answer there. */
+void print_in_cpython(FILE *out, const ExporterSpec *spec, int flags);
 
 /* --- The commands -------------------------------------------------------- */
 
