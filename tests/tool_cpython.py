@@ -47,6 +47,18 @@ MATRICES = [
     "ndarray --shape 3,4 --strides 64,16 --format d",
 ]
 
+MEMORYVIEWS = [
+    "ndarray --shape 3,4 --format i --slice 1:3 --cast B --cast i[2,4] "
+    "--slice ::-1",
+    "bytes --data abcdefgh --slice 2:7:2",
+    "bytearray --data abcdefgh --cast i --slice -1:",
+    "ndarray --shape 4,3 --format d --flags fortran --cast B",
+    "ndarray --shape 2,3 --format h --slice ::-1 --cast B",
+    "ndarray --shape 6 --format q --slice 1:5 --cast b[4,8]",
+    "ndarray --shape 3 --format 3i2x? --slice 1:",
+    "ndarray --shape 12 --format B --cast i[3]",
+]
+
 checks = []
 
 
@@ -100,12 +112,38 @@ def check_matrix(tool, command):
                        ours == minibuf, "CPython: %s" % ours))
 
 
+def check_memoryview(tool, command):
+    """The last view the tool shows, or its exception, against what the
+    CPython line prints."""
+    out = run_tool(tool, "memoryview " + command)
+    line = out.split("in CPython: ")[-1].strip()
+    last = out.split("\nm = ")[-1]
+    if "Error: " in last.splitlines()[1]:
+        minibuf = last.splitlines()[1].strip()
+    else:
+        fields = dict(re.findall(r"^  (\w+) += (.*)$", last, re.M))
+        minibuf = "%s %s %s %s %s %s" % (
+            fields["shape"].replace(",)", ",)"), fields["strides"],
+            fields["format"].strip('"'), fields["itemsize"], fields["len"],
+            fields["readonly"] == "1")
+    result = subprocess.run([sys.executable, "-c", line],
+                            capture_output=True, text=True)
+    if result.returncode == 0:
+        ours = result.stdout.strip()
+    else:
+        ours = result.stderr.strip().splitlines()[-1]
+    checks.append(("memoryview %s: %s" % (command, minibuf), ours == minibuf,
+                   "CPython: %s" % ours))
+
+
 def main():
     tool = sys.argv[1]
     for command in REQUESTS:
         check_request(tool, command)
     for command in MATRICES:
         check_matrix(tool, command)
+    for command in MEMORYVIEWS:
+        check_memoryview(tool, command)
     print("1..%d" % len(checks))
     for n, (what, good, detail) in enumerate(checks, 1):
         print("%s %d - %s" % ("ok" if good else "not ok", n, what))

@@ -251,3 +251,17 @@ print_in_cpython(FILE *out, const ExporterSpec *spec, int flags)
             "ndarray(%s, getbuf=%s)\n",
             needs_struct ? "; import struct" : "", exporter, request);
 }
+
+void
+print_in_cpython_memoryview(FILE *out, const ExporterSpec *spec)
+{
+    char exporter[1024];
+    int needs_struct;
+    if (!exporter_in_python(spec, exporter, sizeof(exporter),
+                            &needs_struct)) {
+        fprintf(out, "(_testbuffer has no exporter like this one)");
+        return;
+    }
+    fprintf(out, "from _testbuffer import *%s; m = memoryview(%s)",
+            needs_struct ? "; import struct" : "", exporter);
+}

@@ -1,6 +1,7 @@
 /* minibuf: the command-line tool that shows what the buffer protocol does.
  *
- *     minibuf tour | request | matrix | layout | format | check  [--help]
+ *     minibuf tour | request | matrix | memoryview | layout | format | check
+ *             [--help]
  */
 #include "tool.h"
 
@@ -15,6 +16,8 @@ static const char usage[] =
     "  request   make one request of an exporter and show the Py_buffer\n"
     "            it fills, or the exception it raises\n"
     "  matrix    every kind of request against one exporter, as a table\n"
+    "  memoryview  a memoryview of an exporter, sliced and cast: what each\n"
+    "            view holds and the export they share\n"
     "  layout    draw where each element of a layout lies in memory\n"
     "            (text, or SVG with --svg FILE)\n"
     "  format    explain a struct format: offsets, sizes, padding\n"
@@ -33,6 +36,7 @@ static const struct {
     {"layout", command_layout},
     {"format", command_format},
     {"check", command_check},
+    {"memoryview", command_memoryview},
 };
 
 int

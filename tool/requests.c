@@ -1,23 +1,6 @@
 /* minibuf request and minibuf matrix: requests made of one exporter. */
 #include "tool.h"
 
-#define EXPORTER_USAGE                                                    \
-    "exporter:\n"                                                         \
-    "  bytes [--data TEXT]        an immutable bytes object\n"            \
-    "  bytearray [--data TEXT]    a writable bytearray\n"                 \
-    "  ndarray [OPTIONS]          an N-dimensional array (minibuf's\n"    \
-    "                             _testbuffer.ndarray), its memory the\n" \
-    "                             bytes 0, 1, 2, ...:\n"                  \
-    "    --shape 3,4              extents (default 3,4; \"\" for 0-d)\n"  \
-    "    --strides 32,8           bytes between items (default C order)\n"\
-    "    --offset N               bytes before the first item\n"          \
-    "    --format FMT             struct format of one item (default B)\n"\
-    "    --itemsize N             items of N bytes (format \"Ns\")\n"     \
-    "    --flags LIST             writable, fortran, pil (suboffsets),\n" \
-    "                             legacy (views with obj NULL, which\n"   \
-    "                             the protocol forbids)\n"                \
-    "    --memory N               bytes of memory (default: just enough)\n"
-
 static const char request_usage[] =
     "usage: minibuf request EXPORTER [OPTIONS] REQUEST\n"
     "\n"

@@ -31,6 +31,24 @@ typedef struct {
     char itemsize_format[32];      /* the format --itemsize N stands for */
 } ExporterSpec;
 
+/* The exporter's part of the commands' usage texts. */
+#define EXPORTER_USAGE                                                    \
+    "exporter:\n"                                                         \
+    "  bytes [--data TEXT]        an immutable bytes object\n"            \
+    "  bytearray [--data TEXT]    a writable bytearray\n"                 \
+    "  ndarray [OPTIONS]          an N-dimensional array (minibuf's\n"    \
+    "                             _testbuffer.ndarray), its memory the\n" \
+    "                             bytes 0, 1, 2, ...:\n"                  \
+    "    --shape 3,4              extents (default 3,4; \"\" for 0-d)\n"  \
+    "    --strides 32,8           bytes between items (default C order)\n"\
+    "    --offset N               bytes before the first item\n"          \
+    "    --format FMT             struct format of one item (default B)\n"\
+    "    --itemsize N             items of N bytes (format \"Ns\")\n"     \
+    "    --flags LIST             writable, fortran, pil (suboffsets),\n" \
+    "                             legacy (views with obj NULL, which\n"   \
+    "                             the protocol forbids)\n"                \
+    "    --memory N               bytes of memory (default: just enough)\n"
+
 /* Parse "KIND [OPTIONS]" from argv[*next] on (KIND: bytes, bytearray or
    ndarray; the options --data, --shape, --strides, --offset, --format,
    --itemsize, --flags, --memory), leaving *next at the first argument it
@@ -110,6 +128,10 @@ const char *construction_note(const char *exception);
    answer there. */
 void print_in_cpython(FILE *out, const ExporterSpec *spec, int flags);
 
+/* "from _testbuffer import *; m = memoryview(EXPORTER)": the exporter's
+   memoryview in CPython, on one line without its end. */
+void print_in_cpython_memoryview(FILE *out, const ExporterSpec *spec);
+
 /* --- The commands -------------------------------------------------------- */
 
 int command_tour(int argc, char **argv);
@@ -118,5 +140,6 @@ int command_matrix(int argc, char **argv);
 int command_layout(int argc, char **argv);
 int command_format(int argc, char **argv);
 int command_check(int argc, char **argv);
+int command_memoryview(int argc, char **argv);
 
 #endif /* !MB_TOOL_H */

@@ -1,0 +1,1 @@
+memoryview bytes --cast 'i[2,x]'

@@ -1,0 +1,1 @@
+memoryview bytes --slice 1

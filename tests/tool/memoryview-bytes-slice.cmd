@@ -1,0 +1,1 @@
+memoryview bytes --data abcdefgh --slice 2:7:2
