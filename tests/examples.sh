@@ -4,14 +4,16 @@
 # tests/examples/NAME.out, and the same source built against CPython 3.11
 # (Debian's python3-config) must print the same.  The host API's example
 # (examples/host_embedding.c) is minibuf's alone: it must print its .out.
-# Under make check-valgrind the minibuf builds run under memcheck.
+# The guide's exercise (examples/matrix_exporter.c) is graded by the
+# checker, as written and with each of its mistakes.  Under make
+# check-valgrind the minibuf builds run under memcheck.
 set -u
 examples="exporter_consumer image_host"
 minibuf_only="host_embedding"
 config=/usr/bin/python3-config
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-echo "1..6"
+echo "1..12"
 n=0
 
 # Runs examples/$1 built against minibuf into $scratch/$1.out and compares
@@ -53,6 +55,44 @@ elif [ -s "$scratch/quoted" ]; then
 else
     echo "not ok $n - docs/embedding.md quotes no output"
 fi
+# The guide's exercise: examples/matrix_exporter.c compiles against
+# CPython's headers unchanged, conforms as written, and each MISTAKE_N
+# the guide asks the reader to turn on breaks the rule it names.
+n=$((n + 1))
+if [ ! -x "$config" ]; then
+    echo "ok $n - matrix_exporter.c against CPython # SKIP no python3-config"
+elif $CC -std=c11 -fsyntax-only $("$config" --includes) \
+        "$top_srcdir/examples/matrix_exporter.c" >&2; then
+    echo "ok $n - matrix_exporter.c compiles against CPython's headers"
+else
+    echo "not ok $n - matrix_exporter.c does not compile against CPython"
+fi
+for mistake in "0 conforms" "1 readonly-for-writable" "2 grant-refcount" \
+        "3 refusal-not-buffererror" "4 strides-without-strides"; do
+    set -- $mistake
+    n=$((n + 1))
+    module="$scratch/libmatrix$1.so"
+    if ! $CC -std=c11 -shared -fPIC -DMISTAKE_$1 -I"$top_builddir/include" \
+            -I"$top_srcdir/include" -o "$module" \
+            "$top_srcdir/examples/matrix_exporter.c" >&2; then
+        echo "not ok $n - matrix_exporter.c with MISTAKE_$1 does not build"
+        continue
+    fi
+    "$top_builddir/minibuf" check "$module:make_matrix" \
+        > "$scratch/check$1" 2>&1
+    status=$?
+    if [ "$1" = 0 ] && [ $status -eq 0 ] &&
+            grep -q "every exporter conforms" "$scratch/check$1"; then
+        echo "ok $n - matrix_exporter.c conforms"
+    elif [ "$1" != 0 ] && [ $status -eq 1 ] &&
+            grep -q "violation: .*\[$2\]" "$scratch/check$1"; then
+        echo "ok $n - MISTAKE_$1 breaks [$2]"
+    else
+        cat "$scratch/check$1" >&2
+        echo "not ok $n - MISTAKE_$1: not the finding [$2] (status $status)"
+    fi
+done
+
 for name in $examples; do
     n=$((n + 1))
     run_against_minibuf "$name"

@@ -37,6 +37,7 @@ REQUESTS = [
     "ndarray --shape 2,2 --format c STRIDED_RO",
     "ndarray --shape 5 --strides 0 --format B ND",
     "ndarray --shape 0,3 --format q C_CONTIGUOUS",
+    "ndarray --shape 0,3 --strides 8,64 --format q F_CONTIGUOUS",
     "ndarray --shape 2,1 --strides 8,96 --format d F_CONTIGUOUS",
     "ndarray --shape 2,3 --strides -24,8 --offset 24 --format d FULL_RO",
 ]

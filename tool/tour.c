@@ -58,6 +58,10 @@ ask(PyObject *exporter, int flags, Py_buffer *view)
         printf(", strides ");
         print_tuple(stdout, view->strides, view->ndim);
     }
+    if (view->suboffsets != NULL) {
+        printf(", suboffsets ");
+        print_tuple(stdout, view->suboffsets, view->ndim);
+    }
     printf(", format %s%s%s, readonly %d\n", view->format ? "\"" : "",
            view->format ? view->format : "NULL", view->format ? "\"" : "",
            view->readonly);

@@ -45,3 +45,5 @@ claim("differences.md", "2.7's PyObject_GetBuffer on an int: "
       "\"'int' does not have the buffer interface\"",
       lambda: raises(lambda: get_buffer(5), TypeError,
                      "'int' does not have the buffer interface"))
+claim("guide 14", "2.7's memoryview has no cast (the 3.3 rewrite added it)",
+      lambda: not hasattr(memoryview(b'abc'), 'cast'))

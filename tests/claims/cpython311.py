@@ -13,6 +13,27 @@ def claim(where, what, check):
     print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
 
 
+def limited_api_compiles(version):
+    """Whether a program built with Py_LIMITED_API=version can call
+    PyObject_GetBuffer with this CPython's headers."""
+    import os
+    import subprocess
+    import sysconfig
+    import tempfile
+    source = ("#include <Python.h>\n"
+              "int f(PyObject *o, Py_buffer *v) "
+              "{ return PyObject_GetBuffer(o, v, 0); }\n")
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "limited.c")
+        with open(path, "w") as f:
+            f.write(source)
+        return subprocess.run(
+            ["cc", "-fsyntax-only", "-Werror=implicit-function-declaration",
+             "-DPy_LIMITED_API=%#x" % version,
+             "-I" + sysconfig.get_paths()["include"], path],
+            capture_output=True).returncode == 0
+
+
 def writes_without_writable():
     view = ndarray(bytearray(b'ab'), getbuf=PyBUF_FULL_RO)
     m = memoryview(bytearray(b'ab'))
@@ -61,3 +82,15 @@ def more_slices_than_dimensions_unchecked():
 
 claim("differences.md", "_testbuffer's ndarray does not check slices "
       "against its dimensions", more_slices_than_dimensions_unchecked)
+
+
+def limited_api_declares_get_buffer():
+    return limited_api_compiles(0x030b0000)
+
+
+claim("guide 14", "3.11 has no PEP 688: no __buffer__, no "
+      "collections.abc.Buffer",
+      lambda: not hasattr(memoryview(b''), '__buffer__')
+      and not hasattr(__import__('collections.abc').abc, 'Buffer'))
+claim("guide 14", "3.11's limited API declares PyObject_GetBuffer and "
+      "Py_buffer", limited_api_declares_get_buffer)

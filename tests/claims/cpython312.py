@@ -1,0 +1,18 @@
+# Claims the docs make about CPython 3.12, checked against it (see
+# cpython311.py): PEP 688.
+import collections.abc
+
+
+def claim(where, what, check):
+    try:
+        good = check()
+    except Exception as e:      # a claim that raises is a claim that fails
+        good = False
+        what += " (raised %s: %s)" % (type(e).__name__, e)
+    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
+
+
+claim("guide 14", "3.12 has PEP 688: memoryview.__buffer__ and "
+      "collections.abc.Buffer, which bytes is",
+      lambda: hasattr(memoryview(b''), '__buffer__')
+      and isinstance(b'', collections.abc.Buffer))
