@@ -4,11 +4,16 @@
  * PyBuffer_GetPointer finds for each index (following suboffsets): first a
  * table of element -> byte offset, then a map of the memory, one cell per
  * itemsize bytes, with each cell labelled by the element that starts
- * there ('.' for bytes no element uses, '*' where several elements start;
- * in a PIL layout's table of row pointers, "->N" where a pointer to offset
- * N starts and "ptr" for the rest of it).  --svg FILE draws the same
- * map as an SVG image.
+ * there ('.' for bytes no element uses; "0,1+2" where element (0, 1) and
+ * two more start, as with a zero stride; in a PIL layout's table of row
+ * pointers, "->N" where a pointer to offset N starts and "ptr" for the
+ * rest of it).  A line of the map is a row of the array (its longest
+ * stride of at most 64 items), wrapped every 16 cells and lined up on
+ * the first element, so rows read as rows whatever the offset.  --svg
+ * FILE draws the same map as an SVG image, with the layout as caption,
+ * buf marked and arrows from row pointers to their rows.
  */
+#include <assert.h>
 #include <errno.h>
 
 #include "tool.h"
@@ -18,7 +23,8 @@ static const char usage[] =
     "\n"
     "Draw where each element of a layout lies in memory: a table of\n"
     "element -> byte offset (found with PyBuffer_GetPointer, which follows\n"
-    "suboffsets) and a map of the memory, one cell per item.  With\n"
+    "suboffsets) and a map of the memory, one cell per item, a row of the\n"
+    "array per line (wrapped every 16 cells), '>' where buf points.  With\n"
     "--svg FILE, the map is also written as an SVG image.\n"
     "\n"
     "layout options (an ndarray's; memory holds the bytes 0, 1, 2, ...):\n"
@@ -38,12 +44,21 @@ static const char usage[] =
 #define MAX_CELLS 4096
 #define MAX_ELEMENTS 4096
 
+/* Cells on one line of the map; a row of more wraps onto the next. */
+#define WRAP 16
+/* The longest row drawn as a row. */
+#define MAX_ROW 64
+
 typedef struct {
     Py_ssize_t nbytes, itemsize, table;     /* table: PIL row pointers */
-    Py_ssize_t per_line;                    /* cells per line */
+    Py_ssize_t row;                         /* cells per row of the map */
+    Py_ssize_t anchor;                      /* a cell where a row starts */
+    int has_rows;                           /* row: a stride of the array */
     Py_ssize_t ncells;
+    Py_ssize_t buf_cell;                    /* where buf points */
     char labels[MAX_CELLS][MAX_LABEL];
     int first_index[MAX_CELLS];             /* for the SVG's colours */
+    Py_ssize_t targets[MAX_CELLS];          /* row pointers: target cell */
 } Map;
 
 static void
@@ -73,10 +88,12 @@ next_index(Py_ssize_t *index, const Py_ssize_t *shape, int ndim)
     return 0;
 }
 
-/* Cells per line: the largest stride that fits 16 cells, so that rows of
-   the array line up (with suboffsets, a row's items); else 8. */
+/* Cells per row of the map: the largest stride, in items, of at most
+   MAX_ROW items (with suboffsets, the items of a row); 0 when no stride
+   is a whole number of items greater than one (the map then has no rows
+   to line up, only lines of WRAP cells). */
 static Py_ssize_t
-cells_per_line(const Py_buffer *view)
+cells_per_row(const Py_buffer *view)
 {
     Py_ssize_t best = 0;
     if (view->suboffsets != NULL) {
@@ -84,7 +101,7 @@ cells_per_line(const Py_buffer *view)
         for (int i = 1; i < view->ndim; i++) {
             row *= view->shape[i];
         }
-        return row >= 1 && row <= 16 ? row : 8;
+        return row >= 1 && row <= MAX_ROW ? row : 0;
     }
     for (int i = 0; i < view->ndim; i++) {
         if (view->shape[i] <= 1) {
@@ -93,58 +110,68 @@ cells_per_line(const Py_buffer *view)
         size_t s = view->strides[i] < 0 ? 0 - (size_t)view->strides[i]
                                         : (size_t)view->strides[i];
         size_t size = (size_t)view->itemsize;
-        if (s > 0 && s % size == 0 && s / size <= 16
+        if (s > 0 && s % size == 0 && s / size <= MAX_ROW
             && (Py_ssize_t)(s / size) > best) {
             best = (Py_ssize_t)(s / size);
         }
     }
-    return best > 0 ? best : 8;
+    return best > 1 ? best : 0;
 }
 
-/* Where cell c is drawn: its line and column.  A PIL layout's table of
-   pointers has lines of its own, so that the rows after it line up. */
+/* Where cell c is drawn: its line and column.  Rows start at the anchor
+   (and every `row` cells from it; the cells before the first row start
+   a line of their own) and wrap every WRAP cells.  A PIL layout's table
+   of pointers has lines of its own, so that the rows after it line up. */
 static void
 position(const Map *map, Py_ssize_t c, Py_ssize_t *line, Py_ssize_t *column)
 {
     Py_ssize_t data = (map->table + map->itemsize - 1) / map->itemsize;
-    Py_ssize_t table_lines = (data + map->per_line - 1) / map->per_line;
+    Py_ssize_t table_lines = (data + WRAP - 1) / WRAP;
     if (c < data) {
-        *line = c / map->per_line;
-        *column = c % map->per_line;
+        *line = c / WRAP;
+        *column = c % WRAP;
+        return;
     }
-    else {
-        *line = table_lines + (c - data) / map->per_line;
-        *column = (c - data) % map->per_line;
+    Py_ssize_t wraps = (map->row + WRAP - 1) / WRAP;
+    Py_ssize_t first = data + (map->anchor - data) % map->row;
+    Py_ssize_t lead = first > data ? (first - data + WRAP - 1) / WRAP : 0;
+    if (c < first) {
+        *line = table_lines + (c - data) / WRAP;
+        *column = (c - data) % WRAP;
+        return;
     }
+    Py_ssize_t in_row = (c - first) % map->row;
+    *line = table_lines + lead + (c - first) / map->row * wraps
+            + in_row / WRAP;
+    *column = in_row % WRAP;
 }
 
-/* Write the map to path as SVG, or fail with the reason it cannot be
-   written. */
-static void
-write_svg(const char *path, const Map *map, const char *title)
+/* The number of lines the map takes. */
+static Py_ssize_t
+count_lines(const Map *map)
 {
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        fail("cannot write %s: %s", path, strerror(errno));
-    }
-    const int cell = 64, height = 28, margin = 56;
-    Py_ssize_t lines, column;
-    position(map, map->ncells - 1, &lines, &column);
-    lines++;
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zd\" "
-            "height=\"%zd\" font-family=\"monospace\" font-size=\"12\">\n",
-            margin + map->per_line * cell + 8, 40 + lines * height + 8);
-    fprintf(f, "<text x=\"4\" y=\"18\">%s</text>\n", title);
+    Py_ssize_t line, column;
+    position(map, map->ncells - 1, &line, &column);
+    return line + 1;
+}
+
+/* The SVG's geometry: cells, lines, the left margin (offsets and the
+   arrows' lanes), the room above the map (title and caption). */
+enum { SVG_CELL = 64, SVG_HEIGHT = 28, SVG_MARGIN = 56, SVG_TOP = 48 };
+
+/* The map's cells, each with its label; buf's outlined in red. */
+static void
+svg_cells(FILE *f, const Map *map)
+{
+    static const char *const colours[] = {"#cfe2f3", "#d9ead3", "#fff2cc",
+                                          "#f4cccc", "#d9d2e9", "#fce5cd"};
     for (Py_ssize_t c = 0; c < map->ncells; c++) {
-        Py_ssize_t line;
+        Py_ssize_t line, column;
         position(map, c, &line, &column);
-        Py_ssize_t x = margin + column * cell;
-        Py_ssize_t y = 30 + line * height;
+        Py_ssize_t x = SVG_MARGIN + column * SVG_CELL;
+        Py_ssize_t y = SVG_TOP + line * SVG_HEIGHT;
         const char *label = map->labels[c];
         const char *fill = "#ffffff";
-        static const char *const colours[] = {"#cfe2f3", "#d9ead3",
-                                              "#fff2cc", "#f4cccc",
-                                              "#d9d2e9", "#fce5cd"};
         if (strcmp(label, "ptr") == 0 || strncmp(label, "->", 2) == 0) {
             fill = "#cccccc";
         }
@@ -156,12 +183,71 @@ write_svg(const char *path, const Map *map, const char *title)
                     c * map->itemsize);
         }
         fprintf(f, "<rect x=\"%zd\" y=\"%zd\" width=\"%d\" height=\"%d\" "
-                "fill=\"%s\" stroke=\"#444444\"/>\n", x, y, cell, height,
-                fill);
+                "fill=\"%s\" stroke=\"%s\" stroke-width=\"%d\"/>\n", x, y,
+                SVG_CELL, SVG_HEIGHT, fill,
+                c == map->buf_cell ? "#cc0000" : "#444444",
+                c == map->buf_cell ? 3 : 1);
         fprintf(f, "<text x=\"%zd\" y=\"%zd\" text-anchor=\"middle\">%s"
-                "</text>\n", x + cell / 2, y + 18, label);
+                "</text>\n", x + SVG_CELL / 2, y + 18, label);
     }
-    fprintf(f, "</svg>\n");
+}
+
+/* Arrows from each row pointer to the row it leads to, down the left
+   margin: from under the pointer, along a lane of the margin, into the
+   row. */
+static void
+svg_arrows(FILE *f, const Map *map)
+{
+    for (Py_ssize_t c = 0, k = 0; c < map->ncells; c++) {
+        if (map->targets[c] < 0) {
+            continue;
+        }
+        Py_ssize_t line, column, to_line, to_column;
+        position(map, c, &line, &column);
+        position(map, map->targets[c], &to_line, &to_column);
+        Py_ssize_t lane = SVG_MARGIN - 4 - 4 * (k++ % 4);
+        Py_ssize_t below = SVG_TOP + (line + 1) * SVG_HEIGHT;
+        fprintf(f, "<path d=\"M%zd,%zd V%zd H%zd V%zd H%zd\" fill=\"none\" "
+                "stroke=\"#cc0000\" marker-end=\"url(#arrow)\"/>\n",
+                SVG_MARGIN + column * SVG_CELL + 8, below - 4,
+                below + 2 + 2 * (k % 4), lane,
+                SVG_TOP + to_line * SVG_HEIGHT + SVG_HEIGHT / 2,
+                SVG_MARGIN + to_column * SVG_CELL);
+    }
+}
+
+/* Write the map to path as SVG, titled and captioned, with a legend, or
+   fail with the reason it cannot be written. */
+static void
+write_svg(const char *path, const Map *map, const char *title,
+          const char *caption)
+{
+    static const char legend[] =
+        "cells: the element that starts there; . none; +N and N more; "
+        "->N a row pointer to offset N, ptr its other bytes; red: buf";
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fail("cannot write %s: %s", path, strerror(errno));
+    }
+    Py_ssize_t lines = count_lines(map);
+    Py_ssize_t across = map->row < WRAP ? map->row : WRAP;
+    Py_ssize_t width = SVG_MARGIN + across * SVG_CELL + 8;
+    Py_ssize_t text = (Py_ssize_t)(strlen(legend) + 2) * 8;
+    if (text > width) {
+        width = text;
+    }
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zd\" "
+            "height=\"%zd\" font-family=\"monospace\" font-size=\"12\">\n"
+            "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" "
+            "refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
+            "orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker>"
+            "</defs>\n", width, SVG_TOP + lines * SVG_HEIGHT + 32);
+    fprintf(f, "<text x=\"4\" y=\"16\">%s</text>\n", title);
+    fprintf(f, "<text x=\"4\" y=\"34\">%s</text>\n", caption);
+    svg_cells(f, map);
+    svg_arrows(f, map);
+    fprintf(f, "<text x=\"4\" y=\"%zd\">%s</text>\n</svg>\n",
+            SVG_TOP + lines * SVG_HEIGHT + 22, legend);
     int failed = ferror(f);
     if (fclose(f) != 0 || failed) {
         fail("cannot write %s: %s", path, strerror(errno));
@@ -228,14 +314,18 @@ print_offsets(const Py_buffer *view, Py_ssize_t nitems, const char *memory)
     return high;
 }
 
-/* Label the map's cells: the row pointers of a PIL table, then each
-   element at the cell where it starts ('*' where several do). */
+/* Label the map's cells: the row pointers of a PIL table (and the cells
+   they lead to), then each element at the cell where it starts ("+N"
+   added where N more start there). */
 static void
 label_cells(Map *map, const Py_buffer *view, Py_ssize_t nitems,
             const char *memory)
 {
+    static Py_ssize_t more[MAX_CELLS];
     for (Py_ssize_t c = 0; c < map->ncells; c++) {
         strcpy(map->labels[c], c * view->itemsize < map->table ? "ptr" : ".");
+        map->targets[c] = -1;
+        more[c] = 0;
     }
     for (Py_ssize_t row = 0; map->table > 0 && row < view->shape[0]; row++) {
         const char *target;
@@ -243,6 +333,7 @@ label_cells(Map *map, const Py_buffer *view, Py_ssize_t nitems,
                sizeof(target));
         Py_ssize_t c = row * (Py_ssize_t)sizeof(char *) / view->itemsize;
         snprintf(map->labels[c], MAX_LABEL, "->%td", target - memory);
+        map->targets[c] = (target - memory) / view->itemsize;
     }
     Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
     for (Py_ssize_t t = 0; t < nitems; t++) {
@@ -254,34 +345,64 @@ label_cells(Map *map, const Py_buffer *view, Py_ssize_t nitems,
             map->first_index[c] = view->ndim ? (int)index[0] : 0;
         }
         else if (c * view->itemsize >= map->table) {
-            strcpy(map->labels[c], "*");
+            more[c]++;
         }
         next_index(index, view->shape, view->ndim);
     }
+    for (Py_ssize_t c = 0; c < map->ncells; c++) {
+        if (more[c] > 0) {
+            size_t used = strlen(map->labels[c]);
+            snprintf(map->labels[c] + used, MAX_LABEL - used, "+%zd",
+                     more[c]);
+        }
+    }
 }
 
-/* Print the map, a line of cells at a time. */
+/* Print the map, a line of cells at a time, each starting with the
+   offset of its first cell; buf's cell is marked with '>'. */
 static void
 print_map(const Map *map)
 {
-    printf("\nmemory: %zd bytes, one cell per item of %zd byte%s, %zd "
-           "cell%s per line%s\n", map->nbytes, map->itemsize,
-           map->itemsize == 1 ? "" : "s", map->per_line,
-           map->per_line == 1 ? "" : "s",
+    printf("\nmemory: %zd bytes, one cell per item of %zd byte%s, %s %zd "
+           "cell%s%s; '>': where buf points%s\n", map->nbytes,
+           map->itemsize, map->itemsize == 1 ? "" : "s",
+           map->has_rows ? "rows of" : "lines of", map->row,
+           map->row == 1 ? "" : "s",
+           map->row > WRAP ? " (wrapped every 16)" : "",
            map->table ? "; \"->N\": a row pointer to offset N" : "");
+    Py_ssize_t previous_line = -1;
     for (Py_ssize_t c = 0; c < map->ncells; c++) {
-        Py_ssize_t line, column, next_line = -1, next_column;
+        Py_ssize_t line, column;
         position(map, c, &line, &column);
-        if (c + 1 < map->ncells) {
-            position(map, c + 1, &next_line, &next_column);
+        if (line != previous_line) {
+            assert(column == 0);
+            printf("%s%6zd |", previous_line >= 0 ? "\n" : "",
+                   c * map->itemsize);
+            previous_line = line;
         }
-        if (column == 0) {
-            printf("%6zd |", c * map->itemsize);
-        }
-        printf(" %-7s|", map->labels[c]);
-        if (next_line != line) {
-            printf("\n");
-        }
+        printf("%c%-7s|", c == map->buf_cell ? '>' : ' ', map->labels[c]);
+    }
+    printf("\n");
+}
+
+/* "shape (3, 4), strides (32, 8), format 'd', offset 0": the caption. */
+static void
+describe_layout(const Py_buffer *view, const ExporterSpec *spec, char *out,
+                size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "shape (");
+    for (int i = 0; i < view->ndim && used < size; i++) {
+        used += (size_t)snprintf(out + used, size - used, "%s%zd",
+                                 i ? ", " : "", view->shape[i]);
+    }
+    for (int i = 0; i < view->ndim && used < size; i++) {
+        used += (size_t)snprintf(out + used, size - used, "%s%zd",
+                                 i ? ", " : "), strides (", view->strides[i]);
+    }
+    if (used < size) {
+        snprintf(out + used, size - used, "), format '%s', offset %zd%s",
+                 spec->format, spec->offset,
+                 view->suboffsets ? ", rows through pointers" : "");
     }
 }
 
@@ -308,14 +429,25 @@ draw(const Py_buffer *view, const ExporterSpec *spec, const char *memory,
         printf("%zd bytes: too many to draw\n", map.nbytes);
         return 1;
     }
-    map.per_line = cells_per_line(view);
+    map.row = cells_per_row(view);
+    map.has_rows = map.row != 0;
+    Py_ssize_t zero[PyBUF_MAX_NDIM] = {0};
+    map.anchor = map.row == 0
+        ? 0 : ((const char *)PyBuffer_GetPointer(view, zero) - memory)
+              / view->itemsize;
+    if (map.row == 0) {
+        map.row = WRAP;
+    }
+    map.buf_cell = ((const char *)view->buf - memory) / view->itemsize;
     label_cells(&map, view, nitems, memory);
     print_map(&map);
     if (svg != NULL) {
-        char title[256];
+        char title[256], caption[512];
         snprintf(title, sizeof(title), "%zd bytes, one cell per item of "
-                 "%zd bytes", map.nbytes, view->itemsize);
-        write_svg(svg, &map, title);
+                 "%zd byte%s", map.nbytes, view->itemsize,
+                 view->itemsize == 1 ? "" : "s");
+        describe_layout(view, spec, caption, sizeof(caption));
+        write_svg(svg, &map, title, caption);
         printf("\nwrote %s\n", svg);
     }
     return 0;

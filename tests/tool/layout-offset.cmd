@@ -1,0 +1,1 @@
+layout --shape 3,4 --format d --offset 8

@@ -1,0 +1,1 @@
+layout --shape 4,17 --format B
