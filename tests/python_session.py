@@ -29,6 +29,15 @@ STATEMENTS = [
     "a = array.array('d', [0.5, 1.5])",
     "minibuf.memoryview(a).tolist()",
     "minibuf.memoryview(nd)[0] = 5",
+    "import _testbuffer",
+    "c = memoryview(_testbuffer.ndarray(list(range(12)), shape=[3, 4], "
+    "format='i'))",
+    "c.shape, c.strides, c.format, c.itemsize, c.nbytes",
+    "c.tolist() == m.tolist(), c.cast('B').cast('i', [4, 3]).tolist() == "
+    "t.tolist()",
+    "cs = memoryview(bytes(range(8)))[::-3]",
+    "cs.shape, cs.strides, cs.tolist(), cs.c_contiguous",
+    "memoryview(c.obj)[0] = 5",
 ]
 
 
