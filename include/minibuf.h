@@ -300,8 +300,8 @@ PyAPI_FUNC(PyObject *) MbNdArray_Slice(PyObject *nd, const MbNdSlice *slices,
 
 /* Give the current layout suboffsets that are all -1 (which make it
    non-contiguous, as any suboffsets do); a re-exporter's too, while it
-   exports nothing.  TypeError for a layout with suboffsets already, a 0-d
-   one or one without strides. */
+   exports nothing.  TypeError for a layout with suboffsets already, or
+   one without strides (a 0-d one has none), as _testbuffer says. */
 PyAPI_FUNC(int) MbNdArray_AddSuboffsets(PyObject *nd);
 
 /* The current layout as a complete Py_buffer (for a re-exporter, the view

@@ -11,12 +11,13 @@
  *   exception types of PyErr_NewException) hold a reference to their type,
  *   which is freed with its last reference.
  * - Statically allocated objects (everything initialised with
- *   PyObject_HEAD_INIT, such as type objects) are immortal, as in CPython
- *   3.12: they start at MB_IMMORTAL_REFCNT, and Py_INCREF and Py_DECREF leave
- *   them alone (_Py_IsImmortal), so threads may share them (raising the
- *   same exception type, say) without racing on their count.  Other
- *   objects and their counts must not be shared between threads without a
- *   lock.
+ *   PyObject_HEAD_INIT, such as type objects) are immortal, as CPython
+ *   3.13 makes static objects (3.12 only its built-in types and
+ *   exceptions): they start at MB_IMMORTAL_REFCNT, and Py_INCREF and
+ *   Py_DECREF leave them alone (_Py_IsImmortal), so threads may share them
+ *   (raising the same exception type, say) without racing on their count.
+ *   Other objects and their counts must not be shared between threads
+ *   without a lock.
  *
  * The type object has CPython 3.11's layout, field for field (typeobject.h),
  * or Python 2.7's when the program defines MB_PYTHON2 before including
@@ -53,7 +54,7 @@ typedef struct {
     Py_ssize_t ob_size;       /* number of items in the variable part */
 } PyVarObject;
 
-/* The count of immortal objects, as in CPython 3.12: an object whose count
+/* The count of immortal objects, CPython 3.12's value: an object whose count
    has the top bit of its low 32 bits set is never changed by Py_INCREF and
    Py_DECREF (a cheap test: no object has 2**31 references). */
 #define MB_IMMORTAL_REFCNT ((Py_ssize_t)UINT32_MAX)

@@ -147,6 +147,9 @@ check("minibuf's struct.error is CPython's struct.error",
              "bad char in struct format"))
 check("minibuf's ValueError from its ndarray",
       raises(lambda: minibuf.ndarray([1, 2], shape=[3]), ValueError))
+check("a PIL ndarray's offset reads 0, as _testbuffer's does",
+      minibuf.ndarray(list(range(24)), shape=[2, 6], strides=[6, 1],
+                      offset=3, format='B', flags=minibuf.ND_PIL).offset == 0)
 
 # The two libraries stay apart: the module exports nothing but its
 # initialisation function, so CPython's own memoryview is untouched.

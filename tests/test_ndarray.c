@@ -302,6 +302,12 @@ START_TEST(test_add_suboffsets)
                                   "strides");
     Py_DECREF(re);
     Py_DECREF(nd);
+    /* A 0-d array has no strides: _testbuffer's message. */
+    nd = ints(0, NULL, NULL, 0, 0);
+    ck_assert_int_eq(MbNdArray_AddSuboffsets(nd), -1);
+    assert_error(PyExc_TypeError, "cannot add suboffsets to array without "
+                                  "strides");
+    Py_DECREF(nd);
 }
 END_TEST
 

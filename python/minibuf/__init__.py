@@ -144,7 +144,8 @@ class ndarray(_minibuf.Object):
         self = _minibuf.nd_new(cls, data, fmt, shape, strides, offset,
                                flags & ~ND_SCALAR)
         self._flags = flags
-        self._offset = offset
+        # A PIL layout's offset goes into its row pointers: it reads 0.
+        self._offset = 0 if flags & ND_PIL else offset
         return self
 
     def push(self, items, shape=None, strides=None, offset=0, format=None,

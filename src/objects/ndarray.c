@@ -510,9 +510,6 @@ MbNdArray_AddSuboffsets(PyObject *obj)
     if (view->suboffsets != NULL) {
         return type_error("cannot add suboffsets to PIL-style array");
     }
-    if (view->ndim == 0) {
-        return type_error("cannot add suboffsets to 0-d array");
-    }
     if (view->strides == NULL) {
         return type_error("cannot add suboffsets to array without strides");
     }

@@ -1,7 +1,13 @@
 # Claims the docs make about CPython 3.11, checked against it: each
 # claim() prints one line "ok - WHAT (WHERE)" or "not ok - ...".
 import ctypes
-from _testbuffer import ndarray, PyBUF_FULL_RO, PyBUF_C_CONTIGUOUS
+import os
+import sys
+from _testbuffer import (ndarray, PyBUF_FULL_RO, PyBUF_C_CONTIGUOUS,
+                         ND_PIL)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import probe  # noqa: E402 (after the path is set)
 
 
 def claim(where, what, check):
@@ -94,3 +100,117 @@ claim("guide 14", "3.11 has no PEP 688: no __buffer__, no "
       and not hasattr(__import__('collections.abc').abc, 'Buffer'))
 claim("guide 14", "3.11's limited API declares PyObject_GetBuffer and "
       "Py_buffer", limited_api_declares_get_buffer)
+
+
+def from_memory_negative_size():
+    f = ctypes.pythonapi.PyMemoryView_FromMemory
+    f.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_int]
+    f.restype = ctypes.py_object
+    memory = ctypes.create_string_buffer(8)
+    m = f(ctypes.addressof(memory), -1, 0x100)
+    try:
+        len(m)
+    except SystemError as e:
+        return m.nbytes == -1 and str(e) == ("<built-in function len> "
+                                             "returned NULL without setting "
+                                             "an exception")
+    return False
+
+
+def pil_suboffsets():
+    def suboffsets(strides, offset):
+        return ndarray(list(range(24)), shape=[2, 6], strides=strides,
+                       offset=offset, format='B', flags=ND_PIL).suboffsets
+    return (suboffsets([6, -1], 5) == suboffsets([6, -1], 10) == (5, -1)
+            and suboffsets([6, 1], 0) == suboffsets([6, 1], 3) == (0, -1))
+
+
+def pil_offset_is_zero():
+    return ndarray(list(range(24)), shape=[2, 6], strides=[6, 1], offset=3,
+                   format='B', flags=ND_PIL).offset == 0
+
+
+def add_suboffsets_0d():
+    try:
+        ndarray(5, shape=[], format='i').add_suboffsets()
+    except TypeError as e:
+        return str(e) == "cannot add suboffsets to array without strides"
+    return False
+
+
+where = "differences.md, the object model"
+claim(where, "a static type whose count reaches zero: a crash (signal) in "
+      "a release build", lambda: probe.crashes("static-type-to-zero"))
+claim(where, "PyType_Ready on a type that is its own base, its type set: "
+      "TypeError 'Cannot extend an incomplete type'",
+      lambda: probe.prints("own-base-typed", "result -1\nPyType_Ready: "
+                           "TypeError: Cannot extend an incomplete type "
+                           "'probe.A'\n"))
+claim(where, "PyType_Ready on a type that is its own base, no type: a crash",
+      lambda: probe.crashes("own-base-untyped"))
+claim(where, "PyErr_NewException with a class base that is no exception: a "
+      "class that is not an exception",
+      lambda: probe.prints("new-exception-class-base",
+                           "made 1, an exception class 0\n"))
+claim(where, "PyErr_NewException with a base that is no class: TypeError "
+      "'metaclass conflict: ...'",
+      lambda: "TypeError: metaclass conflict:"
+      in probe.run("new-exception-object-base")[1])
+claim(where, "PyObject_NewVar whose size overflows: made, no error",
+      lambda: probe.prints("newvar-overflow",
+                           "made 1\nPyObject_NewVar: no exception\n"))
+claim(where, "3.11 counts every object: no immortal objects",
+      lambda: probe.prints("immortality",
+                           "readied static type: counted\n"
+                           "PyObject_HEAD_INIT object: counted\n"
+                           "int: counted\nTypeError: counted\n"
+                           "struct.error: counted\n"))
+where = "differences.md, copies; limits.md"
+claim(where, "PyBuffer_FromContiguous with a negative len: a crash, "
+      "contiguous or not",
+      lambda: probe.crashes("from-contiguous-negative")
+      and probe.crashes("from-contiguous-negative-strided"))
+claim(where, "a 0-d view in order 'X': ToContiguous crashes, "
+      "FromContiguous copies its item",
+      lambda: probe.crashes("zero-d-to-contiguous-X")
+      and probe.prints("zero-d-from-contiguous-X", "result 0, copied 1\n"))
+claim(where, "a 2-D view without shape or strides copies in 'C' and 'A' "
+      "order", lambda: all(probe.prints("no-shape-%s-%s" % (way, order),
+                                        "result 0, copied 1\n")
+                           for way in ("to", "from") for order in "CA"))
+claim(where, "a 2-D view without shape, with strides or in 'F' order: a "
+      "crash", lambda: all(probe.crashes(s) for s in (
+          "no-shape-to-C-strided", "no-shape-from-A-strided",
+          "no-shape-to-F", "no-shape-from-F")))
+where = "differences.md, memoryview; limits.md"
+claim(where, "PyMemoryView_FromMemory with a negative size: a view of "
+      "nbytes -1, whose len() is SystemError", from_memory_negative_size)
+claim(where, "a memoryview of an exporter with ndim < 0: SystemError 'bad "
+      "argument to internal function'",
+      lambda: probe.run("memoryview-ndim-negative")[1].startswith(
+          "made 0\nPyMemoryView_FromObject: SystemError: ")
+      and probe.run("memoryview-ndim-negative")[1].endswith(
+          "bad argument to internal function\n"))
+claim(where, "== with native format 'q' on items of 2 bytes: True, "
+      "reading past the items",
+      lambda: probe.prints("memoryview-equal-q",
+                           "equal 1\n==: no exception\n"))
+claim(where, "== with a struct format larger than the item: struct.error",
+      lambda: probe.run("memoryview-equal-<i")[1].startswith(
+          "equal -1\n==: error: unpack_from requires a buffer"))
+where = "differences.md, ndarray"
+claim(where, "_testbuffer's PIL suboffsets[0] does not depend on the "
+      "offset: (5, -1) for a row stepping back over 6 items, else (0, -1)",
+      pil_suboffsets)
+claim(where, "_testbuffer's PIL array reports offset 0", pil_offset_is_zero)
+claim(where, "add_suboffsets() on a 0-d array: TypeError 'cannot add "
+      "suboffsets to array without strides'", add_suboffsets_0d)
+where = "differences.md, bytes and bytearray"
+claim(where, "PyByteArray_FromObject: an int gives that many zeros, a list "
+      "its items, a str TypeError",
+      lambda: probe.run("bytearray-from-int")[1].startswith(
+          "bytearray(b'\\x00\\x00\\x00')")
+      and probe.run("bytearray-from-list")[1].startswith("bytearray(b'AB')")
+      and probe.run("bytearray-from-str")[1] == (
+          "PyByteArray_FromObject: TypeError: string argument without an "
+          "encoding\n"))

@@ -3,6 +3,13 @@
 import collections.abc
 
 
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import probe  # noqa: E402 (after the path is set)
+
+
 def claim(where, what, check):
     try:
         good = check()
@@ -16,3 +23,10 @@ claim("guide 14", "3.12 has PEP 688: memoryview.__buffer__ and "
       "collections.abc.Buffer, which bytes is",
       lambda: hasattr(memoryview(b''), '__buffer__')
       and isinstance(b'', collections.abc.Buffer))
+claim("differences.md, the object model; threads.md",
+      "3.12: built-in types and exceptions are immortal; an extension's static objects and struct.error are counted",
+      lambda: probe.prints("immortality",
+                           "readied static type: counted\n"
+                           "PyObject_HEAD_INIT object: counted\n"
+                           "int: immortal\nTypeError: immortal\n"
+                           "struct.error: counted\n"))

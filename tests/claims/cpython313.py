@@ -6,6 +6,13 @@ import glob
 import sysconfig
 
 
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import probe  # noqa: E402 (after the path is set)
+
+
 def claim(where, what, check):
     try:
         good = check()
@@ -26,3 +33,10 @@ claim("guide 9, old-protocol.md", "3.13's headers do not declare the old "
       "functions", undeclared)
 claim("guide 9, old-protocol.md", "3.13 still exports them",
       lambda: hasattr(ctypes.pythonapi, "PyObject_AsReadBuffer"))
+claim("differences.md, the object model; threads.md",
+      "3.13: an extension's static objects are immortal too; struct.error is still counted",
+      lambda: probe.prints("immortality",
+                           "readied static type: immortal\n"
+                           "PyObject_HEAD_INIT object: immortal\n"
+                           "int: immortal\nTypeError: immortal\n"
+                           "struct.error: counted\n"))

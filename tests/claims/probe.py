@@ -1,0 +1,68 @@
+"""Runs tests/claims/probes/rows.c, built against the CPython that runs
+this file (embedding it, with its python-config), once per situation, each
+in a process of its own with a timeout: what CPython does where the docs
+say it crashes, reads through NULL or does something else than minibuf.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+_built = {}
+
+
+def _config():
+    name = os.path.basename(sys.executable)
+    if name == "python3":
+        name = "python%d.%d" % sys.version_info[:2]
+    return os.path.join(os.path.dirname(os.path.realpath(sys.executable)),
+                        name + "-config")
+
+
+def _build():
+    if "rows" in _built:
+        return _built["rows"]
+    config = _config()
+    if not os.path.exists(config):
+        config = os.path.join(os.path.dirname(sys.executable),
+                              "python%d.%d-config" % sys.version_info[:2])
+    flags = subprocess.run([config, "--includes"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    prefix = subprocess.run([config, "--prefix"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    link = subprocess.run([config, "--ldflags", "--embed"],
+                          capture_output=True, text=True)
+    if link.returncode != 0:
+        link = subprocess.run([config, "--ldflags"], capture_output=True,
+                              text=True, check=True)
+    scratch = tempfile.mkdtemp(prefix="minibuf-claims-")
+    program = os.path.join(scratch, "rows")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "probes", "rows.c")
+    subprocess.run(["cc", "-w", "-o", program, source] + flags
+                   + ["-L" + prefix + "/lib"] + link.stdout.split()
+                   + ["-Wl,-rpath," + prefix + "/lib"], check=True)
+    _built["rows"] = (program, prefix)
+    return _built["rows"]
+
+
+def run(situation, timeout=30):
+    """(status, output): the exit status, or minus the signal that ended
+    the process (-11 for a segmentation fault), and what it printed."""
+    program, prefix = _build()
+    env = dict(os.environ, PYTHONHOME=sys.base_prefix)
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run([program, situation], capture_output=True,
+                            text=True, timeout=timeout, env=env)
+    return result.returncode, result.stdout
+
+
+def crashes(situation):
+    """Whether the situation ends the process with a signal."""
+    return run(situation)[0] < 0
+
+
+def prints(situation, text):
+    """Whether the situation exits normally and prints exactly text."""
+    status, output = run(situation)
+    return status == 0 and output == text
