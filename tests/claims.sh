@@ -2,7 +2,10 @@
 # Claims the docs make about CPython, checked by running CPython: each
 # tests/claims/cpythonVERSION.py runs under that version (Debian's python3
 # for 3.11, pyenv's otherwise) and prints one line per claim.  A version
-# that is not installed is reported as skipped, claim by claim.
+# that is not installed is reported as skipped, claim by claim.  Then
+# tests/claims/rows.py reports, row by row, whether each row of
+# docs/differences.md and docs/limits.md that says what CPython does has a
+# probe (tests/claims/rows.txt) that passed.
 set -u
 dir="$top_srcdir/tests/claims"
 # The interpreter for version $1 ("311"), or nothing.
@@ -18,22 +21,35 @@ interpreter() {
 }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-plan=0
+# Any Python 3 reads the docs' rows (tests/claims/rows.py).
+interpreter_for_rows=${PYTHON:-python3}
+# The claims' count is that of the claim( lines, except for the ones a
+# loop makes (a line "# claims: N" says how many it makes).
+count_claims() {
+    extra=$(sed -n 's/^# loop claims: \([0-9]*\)$/\1/p' "$1")
+    echo $(( $(grep -c '^claim(' "$1") + ${extra:-0} ))
+}
+rows=$("$interpreter_for_rows" "$dir/rows.py" "$top_srcdir" --count)
+plan=$rows
 for script in "$dir"/cpython*.py; do
-    plan=$((plan + $(grep -c '^claim(' "$script")))
+    plan=$((plan + $(count_claims "$script")))
 done
 echo "1..$plan"
+results="$scratch/results"
+: > "$results"
 n=0
 for script in "$dir"/cpython*.py; do
     version=$(basename "$script" .py | sed 's/cpython//')
     python=$(interpreter "$version")
-    count=$(grep -c '^claim(' "$script")
+    count=$(count_claims "$script")
     if [ -z "$python" ]; then
         i=0
         while [ $i -lt "$count" ]; do
             i=$((i + 1))
             n=$((n + 1))
-            echo "ok $n - $(basename "$script") claim $i # SKIP no CPython $version"
+            line="ok $n - $(basename "$script") claim $i # SKIP no CPython $version"
+            printf 'cpython%s\t%s\n' "$version" "$line" >> "$results"
+            echo "$line"
         done
         continue
     fi
@@ -44,7 +60,9 @@ for script in "$dir"/cpython*.py; do
         case $line in
             "ok - "* | "not ok - "*)
                 n=$((n + 1))
-                echo "$line" | sed "s/ok - /ok $n - /"
+                line=$(echo "$line" | sed "s/ok - /ok $n - /")
+                printf 'cpython%s\t%s\n' "$version" "$line" >> "$results"
+                echo "$line"
                 ;;
         esac
     done < "$out"
@@ -57,3 +75,5 @@ for script in "$dir"/cpython*.py; do
         done
     fi
 done
+# Every row of the docs that speaks of CPython has a probe.
+"$interpreter_for_rows" "$dir/rows.py" "$top_srcdir" "$results" $((n + 1))

@@ -214,3 +214,33 @@ claim(where, "PyByteArray_FromObject: an int gives that many zeros, a list "
       and probe.run("bytearray-from-str")[1] == (
           "PyByteArray_FromObject: TypeError: string argument without an "
           "encoding\n"))
+
+
+def from_memory_unchecked():
+    f = ctypes.pythonapi.PyMemoryView_FromMemory
+    f.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_int]
+    f.restype = ctypes.py_object
+    memory = ctypes.create_string_buffer(8)
+    odd_flags = f(ctypes.addressof(memory), 8, 0x300)
+    no_memory = f(None, 8, 0x100)
+    return odd_flags.readonly and no_memory.nbytes == 8
+
+
+where = "differences.md, the buffer protocol, struct formats, the old protocol"
+# loop claims: 7
+for call in ("GetBuffer", "CheckBuffer", "Release", "IsContiguous",
+             "GetPointer", "SizeFromFormat", "CheckReadBuffer"):
+    claim(where, "a NULL argument to %s: a crash" % call,
+          lambda call=call: probe.crashes("null-" + call))
+where = "differences.md, bytes and bytearray"
+claim(where, "a NULL argument to PyBytes_FromString, PyBytes_Size, "
+      "PyByteArray_FromObject, PyByteArray_Concat: a crash",
+      lambda: all(probe.crashes("null-" + call) for call in (
+          "BytesFromString", "BytesSize", "ByteArrayFromObject",
+          "ByteArrayConcat")))
+where = "differences.md, memoryview"
+claim(where, "PyMemoryView_FromMemory checks nothing: NULL memory makes a "
+      "view, flags other than PyBUF_WRITE a read-only one",
+      from_memory_unchecked)
+claim(where, "a memoryview of an exporter with ndim 2 and no shape: a crash",
+      lambda: probe.crashes("memoryview-no-shape"))

@@ -226,6 +226,48 @@ main(int argc, char **argv)
         }
         show("PyByteArray_FromObject");
     }
+    else if (strncmp(s, "null-", 5) == 0) {
+        /* A NULL argument where the docs say CPython crashes. */
+        const char *call = s + 5;
+        long result = -2;
+        if (strcmp(call, "GetBuffer") == 0) {
+            Py_buffer view;
+            result = PyObject_GetBuffer(NULL, &view, PyBUF_SIMPLE);
+        }
+        else if (strcmp(call, "CheckBuffer") == 0) {
+            result = PyObject_CheckBuffer(NULL);
+        }
+        else if (strcmp(call, "Release") == 0) {
+            PyBuffer_Release(NULL);
+            result = 0;
+        }
+        else if (strcmp(call, "IsContiguous") == 0) {
+            result = PyBuffer_IsContiguous(NULL, 'C');
+        }
+        else if (strcmp(call, "GetPointer") == 0) {
+            result = PyBuffer_GetPointer(NULL, NULL) != NULL;
+        }
+        else if (strcmp(call, "SizeFromFormat") == 0) {
+            result = (long)PyBuffer_SizeFromFormat(NULL);
+        }
+        else if (strcmp(call, "CheckReadBuffer") == 0) {
+            result = PyObject_CheckReadBuffer(NULL);
+        }
+        else if (strcmp(call, "BytesFromString") == 0) {
+            result = PyBytes_FromString(NULL) != NULL;
+        }
+        else if (strcmp(call, "BytesSize") == 0) {
+            result = (long)PyBytes_Size(NULL);
+        }
+        else if (strcmp(call, "ByteArrayFromObject") == 0) {
+            result = PyByteArray_FromObject(NULL) != NULL;
+        }
+        else if (strcmp(call, "ByteArrayConcat") == 0) {
+            result = PyByteArray_Concat(NULL, NULL) != NULL;
+        }
+        printf("survived: %ld\n", result);
+        show(call);
+    }
     else if (strcmp(s, "immortality") == 0) {
         immortality();
     }
