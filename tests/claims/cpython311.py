@@ -244,3 +244,19 @@ claim(where, "PyMemoryView_FromMemory checks nothing: NULL memory makes a "
       from_memory_unchecked)
 claim(where, "a memoryview of an exporter with ndim 2 and no shape: a crash",
       lambda: probe.crashes("memoryview-no-shape"))
+claim(where, "PyMemoryView_GetContiguous checks neither the buffer type nor "
+      "the order: a contiguous base gives a view",
+      lambda: all(probe.prints("get-contiguous-" + s,
+                               "made 1\nPyMemoryView_GetContiguous: no "
+                               "exception\n") for s in ("x-C", "r-X")))
+where = "differences.md, bytes and bytearray"
+claim(where, "PyByteArray_Size of a bytes object: its size; PyByteArray_Resize "
+      "of one: a crash; each on NULL: a crash",
+      lambda: probe.prints("bytearray-on-bytes-Size",
+                           "survived: 2\nSize: no exception\n")
+      and probe.crashes("bytearray-on-bytes-Resize")
+      and all(probe.crashes("bytearray-on-null-" + call)
+              for call in ("AsString", "Size", "Resize")))
+claim(where, "PyByteArray_Resize to a negative size: 0, no exception",
+      lambda: probe.prints("bytearray-resize-negative",
+                           "result 0\nPyByteArray_Resize: no exception\n"))

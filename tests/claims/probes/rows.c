@@ -268,6 +268,38 @@ main(int argc, char **argv)
         printf("survived: %ld\n", result);
         show(call);
     }
+    else if (strncmp(s, "get-contiguous-", 15) == 0) {
+        /* get-contiguous-TYPE-ORDER: a buffer type (r, w) and an order. */
+        PyObject *bytes = PyBytes_FromString("abcd");
+        int type = s[15] == 'w' ? PyBUF_WRITE : s[15] == 'r' ? PyBUF_READ
+                                                             : 0x42;
+        PyObject *m = PyMemoryView_GetContiguous(bytes, type, s[17]);
+        printf("made %d\n", m != NULL);
+        show("PyMemoryView_GetContiguous");
+    }
+    else if (strncmp(s, "bytearray-on-", 13) == 0) {
+        /* bytearray-on-{bytes,null}-{AsString,Size,Resize} */
+        PyObject *o = strncmp(s + 13, "bytes", 5) == 0
+                          ? PyBytes_FromString("ab") : NULL;
+        const char *call = strchr(s + 13, '-') + 1;
+        long result = -2;
+        if (strcmp(call, "AsString") == 0) {
+            result = PyByteArray_AsString(o) != NULL;
+        }
+        else if (strcmp(call, "Size") == 0) {
+            result = (long)PyByteArray_Size(o);
+        }
+        else if (strcmp(call, "Resize") == 0) {
+            result = PyByteArray_Resize(o, 1);
+        }
+        printf("survived: %ld\n", result);
+        show(call);
+    }
+    else if (strcmp(s, "bytearray-resize-negative") == 0) {
+        PyObject *b = PyByteArray_FromStringAndSize("abc", 3);
+        printf("result %d\n", PyByteArray_Resize(b, -1));
+        show("PyByteArray_Resize");
+    }
     else if (strcmp(s, "immortality") == 0) {
         immortality();
     }
