@@ -318,43 +318,28 @@ report(const char *name, void (*fn)(void *), Args *args, size_t bytes)
 
 /* --- The copy cases ------------------------------------------------------ */
 
-/* 4096 x 4096 bytes, every second column of a 4096 x 8192 array. */
+/* 4096 x 4096 bytes, every second column of a 4096 x 8192 array, to C
+   order (a gather) and to Fortran order (a transposition whose source is
+   not contiguous along either dimension). */
 static void
 bench_strided_columns(void)
 {
     static Py_ssize_t shape[] = {4096, 4096}, strides[] = {8192, 2};
-    if (!wanted("to_contiguous_C_uint8_every_2nd_column")) {
-        return;
+    static const char *names[] = {"to_contiguous_C_uint8_every_2nd_column",
+                                  "to_contiguous_F_uint8_every_2nd_column"};
+    for (int k = 0; k < 2; k++) {
+        if (!wanted(names[k])) {
+            continue;
+        }
+        Args a = {0};
+        void *memory = filled(4096 * 8192);
+        a.view = describe(memory, 1, "B", 2, shape, strides);
+        a.out = filled((size_t)a.view.len);
+        a.order = k == 0 ? 'C' : 'F';
+        report(names[k], run_to_contiguous, &a, (size_t)a.view.len);
+        free(a.out);
+        free(memory);
     }
-    Args a = {0};
-    void *memory = filled(4096 * 8192);
-    a.view = describe(memory, 1, "B", 2, shape, strides);
-    a.out = filled((size_t)a.view.len);
-    a.order = 'C';
-    report("to_contiguous_C_uint8_every_2nd_column", run_to_contiguous, &a,
-           (size_t)a.view.len);
-    free(a.out);
-    free(memory);
-}
-
-/* The same view of every second column, to Fortran order: a
-   transposition whose source is not contiguous along either dimension. */
-static void
-bench_strided_columns_to_fortran(void)
-{
-    static Py_ssize_t shape[] = {4096, 4096}, strides[] = {8192, 2};
-    if (!wanted("to_contiguous_F_uint8_every_2nd_column")) {
-        return;
-    }
-    Args a = {0};
-    void *memory = filled(4096 * 8192);
-    a.view = describe(memory, 1, "B", 2, shape, strides);
-    a.out = filled((size_t)a.view.len);
-    a.order = 'F';
-    report("to_contiguous_F_uint8_every_2nd_column", run_to_contiguous, &a,
-           (size_t)a.view.len);
-    free(a.out);
-    free(memory);
 }
 
 /* A C-contiguous 256 x 256 x 64 float64 array seen with its last two axes
@@ -657,7 +642,6 @@ main(int argc, char **argv)
     bench_small();
     bench_contiguous();
     bench_strided_columns();
-    bench_strided_columns_to_fortran();
     bench_transpositions();
     bench_transposed_axes();
     bench_item_sizes();

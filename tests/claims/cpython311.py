@@ -1,5 +1,6 @@
 # Claims the docs make about CPython 3.11, checked against it: each
-# claim() prints one line "ok - WHAT (WHERE)" or "not ok - ...".
+# claim() (tests/claims/probe.py) prints one line "ok - WHAT (WHERE)" or
+# "not ok - ...".
 import ctypes
 import os
 import sys
@@ -8,36 +9,7 @@ from _testbuffer import (ndarray, PyBUF_FULL_RO, PyBUF_C_CONTIGUOUS,
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probe  # noqa: E402 (after the path is set)
-
-
-def claim(where, what, check):
-    try:
-        good = check()
-    except Exception as e:      # a claim that raises is a claim that fails
-        good = False
-        what += " (raised %s: %s)" % (type(e).__name__, e)
-    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
-
-
-def limited_api_compiles(version):
-    """Whether a program built with Py_LIMITED_API=version can call
-    PyObject_GetBuffer with this CPython's headers."""
-    import os
-    import subprocess
-    import sysconfig
-    import tempfile
-    source = ("#include <Python.h>\n"
-              "int f(PyObject *o, Py_buffer *v) "
-              "{ return PyObject_GetBuffer(o, v, 0); }\n")
-    with tempfile.TemporaryDirectory() as scratch:
-        path = os.path.join(scratch, "limited.c")
-        with open(path, "w") as f:
-            f.write(source)
-        return subprocess.run(
-            ["cc", "-fsyntax-only", "-Werror=implicit-function-declaration",
-             "-DPy_LIMITED_API=%#x" % version,
-             "-I" + sysconfig.get_paths()["include"], path],
-            capture_output=True).returncode == 0
+from probe import claim  # noqa: E402
 
 
 def writes_without_writable():
@@ -91,7 +63,7 @@ claim("differences.md", "_testbuffer's ndarray does not check slices "
 
 
 def limited_api_declares_get_buffer():
-    return limited_api_compiles(0x030b0000)
+    return probe.limited_api_compiles(0x030b0000)
 
 
 claim("guide 14", "3.11 has no PEP 688: no __buffer__, no "

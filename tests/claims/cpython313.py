@@ -1,25 +1,15 @@
 # Claims the docs make about CPython 3.13, checked against it (see
 # cpython311.py): its headers no longer declare the old functions, which
-# are still exported.
+# are still exported, and it makes an extension's static objects immortal.
 import ctypes
 import glob
-import sysconfig
-
-
 import os
 import sys
+import sysconfig
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probe  # noqa: E402 (after the path is set)
-
-
-def claim(where, what, check):
-    try:
-        good = check()
-    except Exception as e:
-        good = False
-        what += " (raised %s: %s)" % (type(e).__name__, e)
-    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
+from probe import claim  # noqa: E402
 
 
 def undeclared():
@@ -34,7 +24,8 @@ claim("guide 9, old-protocol.md", "3.13's headers do not declare the old "
 claim("guide 9, old-protocol.md", "3.13 still exports them",
       lambda: hasattr(ctypes.pythonapi, "PyObject_AsReadBuffer"))
 claim("differences.md, the object model; threads.md",
-      "3.13: an extension's static objects are immortal too; struct.error is still counted",
+      "3.13: an extension's static objects are immortal too; struct.error "
+      "is still counted",
       lambda: probe.prints("immortality",
                            "readied static type: immortal\n"
                            "PyObject_HEAD_INIT object: immortal\n"

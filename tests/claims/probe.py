@@ -1,11 +1,15 @@
-"""Runs tests/claims/probes/rows.c, built against the CPython that runs
-this file (embedding it, with its python-config), once per situation, each
-in a process of its own with a timeout: what CPython does where the docs
-say it crashes, reads through NULL or does something else than minibuf.
+"""What the claims of the CPython 3 versions share (tests/claims/
+cpython3*.py): claim(), which prints one line "ok - WHAT (WHERE)" or "not
+ok - ..."; run() and its forms, which run tests/claims/probes/rows.c,
+built against the CPython that runs this file (embedding it, with its
+python-config), once per situation, each in a process of its own with a
+timeout: what CPython does where the docs say it crashes, reads through
+NULL or does something else than minibuf; and limited_api_compiles().
 """
 import os
 import subprocess
 import sys
+import sysconfig
 import tempfile
 
 _built = {}
@@ -66,3 +70,30 @@ def prints(situation, text):
     """Whether the situation exits normally and prints exactly text."""
     status, output = run(situation)
     return status == 0 and output == text
+
+
+def claim(where, what, check):
+    """Print whether check() holds; a check that raises does not."""
+    try:
+        good = check()
+    except Exception as e:      # a claim that raises is a claim that fails
+        good = False
+        what += " (raised %s: %s)" % (type(e).__name__, e)
+    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
+
+
+def limited_api_compiles(version):
+    """Whether a program built with Py_LIMITED_API=version (None: without
+    it) can call PyObject_GetBuffer with this CPython's headers."""
+    source = ("#include <Python.h>\n"
+              "int f(PyObject *o, Py_buffer *v) "
+              "{ return PyObject_GetBuffer(o, v, 0); }\n")
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "limited.c")
+        with open(path, "w") as f:
+            f.write(source)
+        return subprocess.run(
+            ["cc", "-fsyntax-only", "-Werror=implicit-function-declaration",
+             "-DPy_LIMITED_API=%#x" % version if version else "-DNOTHING",
+             "-I" + sysconfig.get_paths()["include"], path],
+            capture_output=True).returncode == 0
