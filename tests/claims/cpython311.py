@@ -232,3 +232,18 @@ claim(where, "PyByteArray_Size of a bytes object: its size; PyByteArray_Resize "
 claim(where, "PyByteArray_Resize to a negative size: 0, no exception",
       lambda: probe.prints("bytearray-resize-negative",
                            "result 0\nPyByteArray_Resize: no exception\n"))
+where = "differences.md, the object model"
+claim(where, "PyObject_New on a type not made ready: made with tp_basicsize "
+      "as it is, the type left unready",
+      lambda: probe.prints("new-unready", "made 1, ready 0\n"))
+claim(where, "PyErr_NewException's dict fills the class",
+      lambda: probe.prints("new-exception-dict", "answer 42\n"))
+claim(where, "PyErr_GivenExceptionMatches accepts a tuple of classes",
+      lambda: probe.prints("matches-tuple", "matches 1\n"))
+where = "differences.md, the error indicator; the buffer protocol"
+claim(where, "PyErr_Format with %s and NULL: a crash",
+      lambda: probe.crashes("format-null-s"))
+claim(where, "PyBuffer_IsContiguous with strides but no shape: a crash",
+      lambda: probe.crashes("view-without-shape"))
+claim(where, "PyBuffer_GetPointer on a view without strides: a crash",
+      lambda: probe.crashes("view-without-strides"))

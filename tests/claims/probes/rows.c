@@ -300,6 +300,47 @@ main(int argc, char **argv)
         printf("result %d\n", PyByteArray_Resize(b, -1));
         show("PyByteArray_Resize");
     }
+    else if (strcmp(s, "new-unready") == 0) {
+        static PyTypeObject Unready = {
+            PyVarObject_HEAD_INIT(NULL, 0) "probe.Unready", 48};
+        PyObject *o = (PyObject *)PyObject_New(Plain, &Unready);
+        printf("made %d, ready %d\n", o != NULL,
+               (Unready.tp_flags & Py_TPFLAGS_READY) != 0);
+    }
+    else if (strcmp(s, "new-exception-dict") == 0) {
+        PyObject *dict = Py_BuildValue("{s:i}", "answer", 42);
+        PyObject *e = PyErr_NewException("probe.E", NULL, dict);
+        PyObject *answer = e ? PyObject_GetAttrString(e, "answer") : NULL;
+        printf("answer %ld\n", answer ? PyLong_AsLong(answer) : -1L);
+    }
+    else if (strcmp(s, "matches-tuple") == 0) {
+        PyObject *both = PyTuple_Pack(2, PyExc_ValueError, PyExc_TypeError);
+        printf("matches %d\n",
+               PyErr_GivenExceptionMatches(PyExc_TypeError, both));
+    }
+    else if (strcmp(s, "format-null-s") == 0) {
+        PyErr_Format(PyExc_ValueError, "%s", (char *)NULL);
+        show("PyErr_Format");
+    }
+    else if (strncmp(s, "view-without-", 13) == 0) {
+        /* view-without-shape (IsContiguous) or -strides (GetPointer). */
+        static char memory[24];
+        Py_ssize_t shape[2] = {2, 3}, strides[2] = {12, 4}, index[2] = {1, 1};
+        Py_buffer view = {0};
+        view.buf = memory;
+        view.len = 24;
+        view.itemsize = 4;
+        view.ndim = 2;
+        if (strcmp(s + 13, "shape") == 0) {
+            view.strides = strides;
+            printf("contiguous %d\n", PyBuffer_IsContiguous(&view, 'C'));
+        }
+        else {
+            view.shape = shape;
+            printf("pointer %td\n",
+                   (char *)PyBuffer_GetPointer(&view, index) - memory);
+        }
+    }
     else if (strcmp(s, "immortality") == 0) {
         immortality();
     }
