@@ -332,7 +332,9 @@ request_helpers(PyObject *h, int flags)
         (void)PyBuffer_GetPointer(&view, zeros);
     }
     PyErr_Clear();
-    if (small_len(&view)) {
+    /* A view of few bytes may still hold PY_SSIZE_T_MAX items of size 0,
+       which any copy walks one by one: only views of few items. */
+    if (small_len(&view) && (view.shape == NULL || few_items(&view))) {
         for (int o = 0; o < 3; o++) {
             (void)PyBuffer_ToContiguous(out, &view, view.len, "CFA"[o]);
             PyErr_Clear();
