@@ -48,7 +48,8 @@ PyAPI_FUNC(PyObject *) PyByteArray_FromObject(PyObject *o);
 PyAPI_FUNC(PyObject *) PyByteArray_Concat(PyObject *a, PyObject *b);
 
 /* The contents and the length.  A non-bytearray gets SystemError "bad
-   argument to internal function" (CPython only asserts). */
+   argument to internal function" (a release build of CPython does not
+   check: it reads another object as if it were a bytearray). */
 PyAPI_FUNC(char *) PyByteArray_AsString(PyObject *bytearray);
 PyAPI_FUNC(Py_ssize_t) PyByteArray_Size(PyObject *bytearray);
 

@@ -1,11 +1,15 @@
 #!/bin/sh
 # Claims the docs make about CPython, checked by running CPython: each
-# tests/claims/cpythonVERSION.py runs under that version (Debian's python3
-# for 3.11, pyenv's otherwise) and prints one line per claim.  A version
-# that is not installed is reported as skipped, claim by claim.  Then
-# tests/claims/rows.py reports, row by row, whether each row of
-# docs/differences.md and docs/limits.md that says what CPython does has a
-# probe (tests/claims/rows.txt) that passed.
+# tests/claims/cpythonVERSION.py (or cpythonVERSION-TOPIC.py) runs under
+# that version (Debian's python3 for 3.11, pyenv's otherwise; VERSION 311d
+# is Debian's debug build, python3.11d) and prints one line per claim.  A
+# version that is not installed is reported as skipped, claim by claim.
+# tests/claims/minibuf.py checks minibuf's side of the rows that
+# tests/claims/probes/views.c probes, with the same program built against
+# minibuf.  Then tests/claims/rows.py reports, row by row, whether each row
+# of docs/differences.md and docs/limits.md that says what CPython does has
+# a probe (tests/claims/rows.txt) that passed, on CPython's side and, where
+# it has one, on minibuf's.
 set -u
 dir="$top_srcdir/tests/claims"
 # The interpreter for version $1 ("311"), or nothing.
@@ -31,16 +35,26 @@ count_claims() {
 }
 rows=$("$interpreter_for_rows" "$dir/rows.py" "$top_srcdir" --count)
 plan=$rows
-for script in "$dir"/cpython*.py; do
+# The claims scripts: CPython's, then minibuf's side (tests/claims/
+# minibuf.py, which runs the probe program make built against minibuf).
+scripts="$dir/cpython*.py $dir/minibuf.py"
+for script in $scripts; do
     plan=$((plan + $(count_claims "$script")))
 done
 echo "1..$plan"
 results="$scratch/results"
 : > "$results"
 n=0
-for script in "$dir"/cpython*.py; do
-    version=$(basename "$script" .py | sed 's/cpython//')
-    python=$(interpreter "$version")
+for script in $scripts; do
+    name=$(basename "$script" .py)
+    arguments=
+    if [ "$name" = minibuf ]; then
+        python=$interpreter_for_rows
+        arguments="$top_builddir/tests/claims/probes/views"
+    else
+        version=$(echo "$name" | sed 's/^cpython\([0-9]*d\{0,1\}\).*/\1/')
+        python=$(interpreter "$version")
+    fi
     count=$(count_claims "$script")
     if [ -z "$python" ]; then
         i=0
@@ -48,20 +62,21 @@ for script in "$dir"/cpython*.py; do
             i=$((i + 1))
             n=$((n + 1))
             line="ok $n - $(basename "$script") claim $i # SKIP no CPython $version"
-            printf 'cpython%s\t%s\n' "$version" "$line" >> "$results"
+            printf '%s\t%s\n' "$name" "$line" >> "$results"
             echo "$line"
         done
         continue
     fi
-    out="$scratch/$version.out"
-    env -u PYTHONPATH -u PYTHONHOME "$python" "$script" > "$out" 2>&1
+    out="$scratch/$name.out"
+    env -u PYTHONPATH -u PYTHONHOME "$python" "$script" $arguments \
+        > "$out" 2>&1
     got=$(grep -c '^\(not \)\{0,1\}ok - ' "$out")
     while IFS= read -r line; do
         case $line in
             "ok - "* | "not ok - "*)
                 n=$((n + 1))
                 line=$(echo "$line" | sed "s/ok - /ok $n - /")
-                printf 'cpython%s\t%s\n' "$version" "$line" >> "$results"
+                printf '%s\t%s\n' "$name" "$line" >> "$results"
                 echo "$line"
                 ;;
         esac

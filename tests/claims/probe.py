@@ -23,9 +23,9 @@ def _config():
                         name + "-config")
 
 
-def _build():
-    if "rows" in _built:
-        return _built["rows"]
+def _build(name):
+    if name in _built:
+        return _built[name]
     config = _config()
     if not os.path.exists(config):
         config = os.path.join(os.path.dirname(sys.executable),
@@ -40,36 +40,61 @@ def _build():
         link = subprocess.run([config, "--ldflags"], capture_output=True,
                               text=True, check=True)
     scratch = tempfile.mkdtemp(prefix="minibuf-claims-")
-    program = os.path.join(scratch, "rows")
+    program = os.path.join(scratch, name)
     source = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                          "probes", "rows.c")
+                          "probes", name + ".c")
     subprocess.run(["cc", "-w", "-o", program, source] + flags
                    + ["-L" + prefix + "/lib"] + link.stdout.split()
                    + ["-Wl,-rpath," + prefix + "/lib"], check=True)
-    _built["rows"] = (program, prefix)
-    return _built["rows"]
+    _built[name] = (program, prefix)
+    return _built[name]
 
 
-def run(situation, timeout=30):
+def _run(situation, program, environment):
+    """The finished process of tests/claims/probes/PROGRAM.c running the
+    situation, with the environment variables given added."""
+    program, prefix = _build(program)
+    env = dict(os.environ, PYTHONHOME=sys.base_prefix, **environment)
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([program, situation], capture_output=True,
+                          text=True, timeout=30, env=env)
+
+
+def run(situation, program="rows", **environment):
     """(status, output): the exit status, or minus the signal that ended
     the process (-11 for a segmentation fault), and what it printed."""
-    program, prefix = _build()
-    env = dict(os.environ, PYTHONHOME=sys.base_prefix)
-    env.pop("PYTHONPATH", None)
-    result = subprocess.run([program, situation], capture_output=True,
-                            text=True, timeout=timeout, env=env)
+    result = _run(situation, program, environment)
     return result.returncode, result.stdout
 
 
-def crashes(situation):
+def stops(situation, message, program="rows"):
+    """Whether the situation ends with CPython's "Fatal Python error: "
+    and message (a debug build's checks abort the process)."""
+    result = _run(situation, program, {})
+    return (result.returncode == -6
+            and ("Fatal Python error: " + message) in result.stderr)
+
+
+def crashes(situation, program="rows", **environment):
     """Whether the situation ends the process with a signal."""
-    return run(situation)[0] < 0
+    return run(situation, program, **environment)[0] < 0
 
 
-def prints(situation, text):
+def prints(situation, text, program="rows"):
     """Whether the situation exits normally and prints exactly text."""
-    status, output = run(situation)
+    status, output = run(situation, program)
     return status == 0 and output == text
+
+
+def python(code, **environment):
+    """(status, output) of this Python running code in a process of its
+    own, with the environment variables given added: the status is minus
+    the signal that ended it, if one did."""
+    env = dict(os.environ, **environment)
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, timeout=60, env=env)
+    return result.returncode, result.stdout
 
 
 def claim(where, what, check):

@@ -1,10 +1,10 @@
 """Whether every row of the docs that says what CPython does has a probe:
 each row of docs/differences.md's tables (their second column is
 CPython's, or _testbuffer's), and each line of docs/limits.md that names
-CPython, must be listed in tests/claims/rows.txt with the claim that
-probes it, and that claim must have passed in this run of
-tests/claims.sh.  One TAP line per row; a row with no probe yet is
-reported as TODO (it does not fail the suite, and is counted).
+CPython, must be listed in tests/claims/rows.txt with the claims that
+probe it (CPython's side, and minibuf's where tests/claims/minibuf.py has
+one), and each must have passed in this run of tests/claims.sh.  One TAP
+line per row; a row with no probe fails.
 
 usage: rows.py SRCDIR --count
        rows.py SRCDIR RESULTS FIRST-NUMBER
@@ -79,7 +79,8 @@ def main():
                     for d, prefix, script, claim in listed
                     if d == document and row.startswith(prefix)]
         if not verdicts:
-            print("not ok %d - %s: no probe yet # TODO" % (n, name))
+            print("not ok %d - %s: no probe in tests/claims/rows.txt"
+                  % (n, name))
         elif all(v == "ok" for v in verdicts):
             print("ok %d - %s: probed" % (n, name))
         elif all(v in ("ok", "skip") for v in verdicts):

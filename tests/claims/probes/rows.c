@@ -7,22 +7,8 @@
  */
 #include <Python.h>
 #include <string.h>
-
-/* The pending exception as "what: Type: message", or "what: no
-   exception". */
-static void
-show(const char *what)
-{
-    if (!PyErr_Occurred()) {
-        printf("%s: no exception\n", what);
-        return;
-    }
-    PyObject *type, *value, *traceback;
-    PyErr_Fetch(&type, &value, &traceback);
-    PyObject *text = value ? PyObject_Str(value) : NULL;
-    printf("%s: %s: %s\n", what, ((PyTypeObject *)type)->tp_name,
-           text ? PyUnicode_AsUTF8(text) : "");
-}
+#include <unistd.h>
+#include "show.h"
 
 typedef struct {
     PyObject_HEAD
@@ -114,6 +100,67 @@ immortality(void)
         printf("%s: %s\n", names[i],
                Py_REFCNT(objects[i]) == before ? "immortal" : "counted");
     }
+}
+
+/* A type whose repr and call slots say they were called. */
+static PyObject *
+said_repr(PyObject *self)
+{
+    (void)self;
+    return PyUnicode_FromString("tp_repr called");
+}
+
+static PyObject *
+said_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    (void)self, (void)args, (void)kwargs;
+    return PyUnicode_FromString("tp_call called");
+}
+
+static PyTypeObject Slotted = {
+    PyVarObject_HEAD_INIT(NULL, 0) "probe.Slotted", sizeof(Plain)};
+
+static void
+slots_called(void)
+{
+    Slotted.tp_repr = said_repr;
+    Slotted.tp_call = said_call;
+    PyType_Ready(&Slotted);
+    PyObject *o = (PyObject *)PyObject_New(Plain, &Slotted);
+    printf("%s\n", PyUnicode_AsUTF8(PyObject_Repr(o)));
+    printf("%s\n", PyUnicode_AsUTF8(PyObject_CallNoArgs(o)));
+}
+
+/* What a type made by PyType_FromSpec has beyond its name and slots. */
+static void
+from_spec(void)
+{
+    PyType_Slot slots[] = {{0, NULL}};
+    PyType_Spec spec = {"probe.Spec", sizeof(Plain), 0, Py_TPFLAGS_DEFAULT,
+                        slots};
+    PyObject *type = PyType_FromSpec(&spec);
+    const char *names[] = {"__module__", "__qualname__", "__dict__"};
+    for (int i = 0; i < 3; i++) {
+        PyObject *value = PyObject_GetAttrString(type, names[i]);
+        printf("%s: %s\n", names[i],
+               value ? PyUnicode_AsUTF8(PyObject_Repr(value)) : "missing");
+        PyErr_Clear();
+    }
+}
+
+/* PyErr_Print of an exception raised by Python code: stderr goes to
+   stdout so that the traceback is seen. */
+static void
+print_traceback(void)
+{
+    dup2(1, 2);
+    PyObject *globals = PyDict_New();
+    PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());
+    PyObject *result = PyRun_String("1 / 0", Py_file_input, globals,
+                                    globals);
+    printf("raised %d\n", result == NULL);
+    fflush(stdout);
+    PyErr_Print();
 }
 
 int
@@ -340,6 +387,27 @@ main(int argc, char **argv)
             printf("pointer %td\n",
                    (char *)PyBuffer_GetPointer(&view, index) - memory);
         }
+    }
+    else if (strcmp(s, "newvar-negative") == 0) {
+        PyType_Ready(&Var);
+        PyVarObject *o = PyObject_NewVar(PyVarObject, &Var, -1);
+        printf("made %d, size %zd\n", o != NULL, o ? Py_SIZE(o) : 0);
+        show("PyObject_NewVar");
+    }
+    else if (strcmp(s, "slots-called") == 0) {
+        slots_called();
+    }
+    else if (strcmp(s, "from-spec") == 0) {
+        from_spec();
+    }
+    else if (strcmp(s, "format-objects") == 0) {
+        PyObject *text = PyUnicode_FromString("caf\xc3\xa9");
+        PyErr_Format(PyExc_ValueError, "%U %R %S %A %V", text, text, text,
+                     text, text, "unused");
+        show("PyErr_Format");
+    }
+    else if (strcmp(s, "print-traceback") == 0) {
+        print_traceback();
     }
     else if (strcmp(s, "immortality") == 0) {
         immortality();
