@@ -43,6 +43,8 @@ claim(where, "an exporter that succeeds with an exception set: GetBuffer, "
 claim(where, "an exporter that fails without an exception: -1, no exception",
       lambda: prints("failure-without-exception",
                      "result -1\nPyObject_GetBuffer: no exception\n"))
+claim(where, "PyBUF_READ and PyBUF_WRITE as requests: granted",
+      lambda: prints("read-write-requests", probe.READ_WRITE_GRANTED))
 claim(where, "PyBuffer_FillContiguousStrides whose product overflows wraps: "
       "strides[0] of shape (4, 4, 2**62) is 0",
       lambda: prints("fill-strides-overflow",

@@ -20,3 +20,9 @@ claim("differences.md, the object model; threads.md",
                            "PyObject_HEAD_INIT object: counted\n"
                            "int: immortal\nTypeError: immortal\n"
                            "struct.error: counted\n"))
+claim("differences.md, the buffer protocol", "3.12: PyBUF_READ and "
+      "PyBUF_WRITE as requests are granted",
+      lambda: probe.prints("read-write-requests", probe.READ_WRITE_GRANTED,
+                           "views"))
+claim("differences.md, the old protocol", "3.12's headers declare the old "
+      "functions", lambda: probe.headers_declare("PyObject_AsReadBuffer"))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from probe import claim  # noqa: E402 (after the path is set)
+from probe import claim, READ_WRITE_GRANTED  # noqa: E402 (after the path)
 
 PROGRAM = sys.argv[1]
 
@@ -69,6 +69,8 @@ claim(where, "an exporter that fails without an exception: -1 and no "
       and run("failure-without-exception", MINIBUF_DEBUG_LEAKS="1")
       == "result -1\nPyObject_GetBuffer: SystemError: bf_getbuffer failed "
       "without setting an exception\n")
+claim(where, "PyBUF_READ and PyBUF_WRITE as requests: granted, as in 3.11",
+      lambda: run("read-write-requests") == READ_WRITE_GRANTED)
 claim(where, "PyBuffer_FillContiguousStrides wraps around",
       lambda: run("fill-strides-overflow")
       == "strides 0 4611686018427387904 1\n")

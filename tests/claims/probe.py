@@ -1,11 +1,14 @@
-"""What the claims of the CPython 3 versions share (tests/claims/
-cpython3*.py): claim(), which prints one line "ok - WHAT (WHERE)" or "not
-ok - ..."; run() and its forms, which run tests/claims/probes/rows.c,
-built against the CPython that runs this file (embedding it, with its
-python-config), once per situation, each in a process of its own with a
-timeout: what CPython does where the docs say it crashes, reads through
-NULL or does something else than minibuf; and limited_api_compiles().
+"""What the claims scripts share (tests/claims/cpython3*.py and
+minibuf.py): claim(), which prints one line "ok - WHAT (WHERE)" or "not
+ok - ..."; run() and its forms, which run a program of
+tests/claims/probes/ (rows.c unless another is named), built against the
+CPython that runs this file (embedding it, with its python-config), once
+per situation, each in a process of its own with a timeout: what CPython
+does where the docs say it crashes, reads through NULL or does something
+else than minibuf; python(), the same for a snippet of Python;
+headers_declare() and limited_api_compiles(), what its headers offer.
 """
+import glob
 import os
 import subprocess
 import sys
@@ -97,6 +100,14 @@ def python(code, **environment):
     return result.returncode, result.stdout
 
 
+# What tests/claims/probes/views.c prints for "read-write-requests" where
+# PyBUF_READ and PyBUF_WRITE are granted as requests (3.11, 3.12, minibuf).
+READ_WRITE_GRANTED = "".join(
+    "PyObject_GetBuffer %s: 0\nPyObject_GetBuffer: no exception\n"
+    "PyBuffer_FillInfo %s: 0\nPyBuffer_FillInfo: no exception\n"
+    % (flag, flag) for flag in ("0x100", "0x200"))
+
+
 def claim(where, what, check):
     """Print whether check() holds; a check that raises does not."""
     try:
@@ -105,6 +116,14 @@ def claim(where, what, check):
         good = False
         what += " (raised %s: %s)" % (type(e).__name__, e)
     print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
+
+
+def headers_declare(name):
+    """Whether this CPython's headers mention the C name."""
+    headers = glob.glob(sysconfig.get_paths()["include"] + "/**/*.h",
+                        recursive=True)
+    return bool(headers) and any(
+        name in open(h, errors="replace").read() for h in headers)
 
 
 def limited_api_compiles(version):

@@ -327,6 +327,25 @@ main(int argc, char **argv)
         copy_data(view_of(NULL, 4, 2, shape, strides),
                   view_of(NULL, 4, 1, four, one));
     }
+    else if (strcmp(s, "read-write-requests") == 0) {
+        /* PyBUF_READ and PyBUF_WRITE, memoryview's buffer types, passed
+           where a request belongs. */
+        PyObject *bytes = PyBytes_FromString("ab");
+        int types[2] = {PyBUF_READ, PyBUF_WRITE};
+        for (int i = 0; i < 2; i++) {
+            Py_buffer view;
+            int result = PyObject_GetBuffer(bytes, &view, types[i]);
+            printf("PyObject_GetBuffer %#x: %d\n", types[i], result);
+            show("PyObject_GetBuffer");
+            if (result == 0) {
+                PyBuffer_Release(&view);
+            }
+            result = PyBuffer_FillInfo(&view, NULL, (char *)"ab", 2, 1,
+                                       types[i]);
+            printf("PyBuffer_FillInfo %#x: %d\n", types[i], result);
+            show("PyBuffer_FillInfo");
+        }
+    }
     else if (strcmp(s, "fill-info-negative-len") == 0) {
         static char memory[4];
         Py_buffer view;
