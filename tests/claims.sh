@@ -4,12 +4,11 @@
 # that version (Debian's python3 for 3.11, pyenv's otherwise; VERSION 311d
 # is Debian's debug build, python3.11d) and prints one line per claim.  A
 # version that is not installed is reported as skipped, claim by claim.
-# tests/claims/minibuf.py checks minibuf's side of the rows that
-# tests/claims/probes/views.c probes, with the same program built against
-# minibuf.  Then tests/claims/rows.py reports, row by row, whether each row
-# of docs/differences.md and docs/limits.md that says what CPython does has
-# a probe (tests/claims/rows.txt) that passed, on CPython's side and, where
-# it has one, on minibuf's.
+# tests/claims/minibuf.py checks minibuf's side of the rows, with the same
+# probes built against minibuf.  Then tests/claims/rows.py reports, row by
+# row, whether each row of docs/differences.md and docs/limits.md that
+# says what CPython does has a probe (tests/claims/rows.txt) that passed,
+# on CPython's side and, where it has one, on minibuf's.
 set -u
 dir="$top_srcdir/tests/claims"
 # The interpreter for version $1 ("311"), or nothing.
@@ -36,7 +35,7 @@ count_claims() {
 rows=$("$interpreter_for_rows" "$dir/rows.py" "$top_srcdir" --count)
 plan=$rows
 # The claims scripts: CPython's, then minibuf's side (tests/claims/
-# minibuf.py, which runs the probe program make built against minibuf).
+# minibuf.py, which runs the probes make built against minibuf).
 scripts="$dir/cpython*.py $dir/minibuf.py"
 for script in $scripts; do
     plan=$((plan + $(count_claims "$script")))
@@ -50,7 +49,7 @@ for script in $scripts; do
     arguments=
     if [ "$name" = minibuf ]; then
         python=$interpreter_for_rows
-        arguments="$top_builddir/tests/claims/probes/views"
+        arguments="$top_builddir/tests/claims/probes"
     else
         version=$(echo "$name" | sed 's/^cpython\([0-9]*d\{0,1\}\).*/\1/')
         python=$(interpreter "$version")

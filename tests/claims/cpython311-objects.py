@@ -126,3 +126,12 @@ claim(where, "a KeyError's message is repr() of the key: printable non-ASCII "
       lambda: str(KeyError("\u00e9")) == "'\u00e9'"
       and str(KeyError("\u200b")) == "'\\u200b'"
       and str(KeyError("\x00")) == "'\\x00'")
+claim(where, "PyErr_Print of an exception set from C prints 'Type: message'",
+      lambda: probe.prints("print-set-error", "ValueError: set from C\n"))
+claim(where, "a KeyError from C: U+00E9 kept, U+200B escaped",
+      lambda: probe.prints("key-error", "KeyError: KeyError: "
+                           "'\u00e9\\u200b'\n"))
+where = "differences.md, extension code"
+claim(where, "PyObject_GenericGetAttr on an object without a dictionary: "
+      "AttributeError; a name that is no str: TypeError",
+      lambda: probe.prints("generic-getattr", probe.GENERIC_GETATTR))

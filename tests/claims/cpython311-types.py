@@ -136,3 +136,31 @@ claim(where, "PyBytes_FromStringAndSize of PY_SSIZE_T_MAX bytes: "
                      "byte string is too large"))
 claim(where, "requests above PY_SSIZE_T_MAX bytes: NULL, no exception",
       oversized_requests)
+where = "differences.md, the old protocol"
+claim(where, "3.11's old functions on an object without a buffer table: "
+      "'a bytes-like object is required', 'expected a writable bytes-like "
+      "object'",
+      lambda: probe.prints("old-functions-without-table",
+                           probe.WITHOUT_TABLE))
+where = "differences.md, memoryview; limits.md"
+claim(where, "PyMemoryView_FromMemory with NULL memory, a negative size or "
+      "flags 0x300: made, no exception",
+      lambda: all(probe.prints("from-memory-" + kind, "made 1\n"
+                               "PyMemoryView_FromMemory: no exception\n")
+                  for kind in ("null", "negative", "flags")))
+where = "differences.md, bytes and bytearray"
+claim(where, "PyBytes_FromStringAndSize of one byte and of none: shared "
+      "objects (from C)",
+      lambda: probe.prints("bytes-shared",
+                           "one byte shared 1, empty shared 1\n"))
+claim(where, "new bytes and bytearrays of NULL and grown bytearrays hold "
+      "PYTHONMALLOC=debug's 0xCD bytes (from C)",
+      lambda: probe.run("new-contents", PYTHONMALLOC="debug")
+      == (0, "bytes -51, bytearray -51, grown -51\n"))
+where = "limits.md"
+claim(where, "PyBytes_FromStringAndSize of PY_SSIZE_T_MAX bytes: "
+      "OverflowError (from C)",
+      lambda: probe.prints("bytes-too-large", probe.BYTES_TOO_LARGE))
+claim(where, "the allocators return NULL without an exception above "
+      "PY_SSIZE_T_MAX bytes (from C)",
+      lambda: probe.prints("oversized-requests", probe.OVERSIZED))

@@ -1,44 +1,61 @@
-# minibuf's side of the rows of docs/differences.md and docs/limits.md
-# that tests/claims/probes/views.c probes: the same program, built against
-# minibuf by make, must give the answer each row's minibuf column states.
-# Run by tests/claims.sh with the program's path as the first argument.
+# minibuf's side of the rows of docs/differences.md and docs/limits.md:
+# the probes of tests/claims/probes/ (views.c, and rows.c but for the
+# situations that need CPython's interpreter), built against minibuf by
+# make, must give the answer each row's minibuf column states.  Run by
+# tests/claims.sh with the directory of the built probes as the first
+# argument.
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from probe import claim, READ_WRITE_GRANTED  # noqa: E402 (after the path)
+from probe import (claim, READ_WRITE_GRANTED, WITHOUT_TABLE,  # noqa: E402
+                   BYTES_TOO_LARGE, OVERSIZED, GENERIC_GETATTR)
 
-PROGRAM = sys.argv[1]
+PROBES = sys.argv[1]
 
 
-def run(situation, **environment):
-    """What the minibuf build prints for the situation; it must exit 0.
-    The program keeps every object it makes, as a probe of CPython does,
-    so the sanitizer build's leak report is off (the library's own tests
-    check for leaks)."""
+def finish(situation, program, environment):
+    """The finished process of the minibuf build of PROGRAM.c running the
+    situation.  The probes keep every object they make, as a probe of
+    CPython does, so the sanitizer build's leak report is off (the
+    library's own tests check for leaks)."""
     asan = os.environ.get("ASAN_OPTIONS")
     environment["ASAN_OPTIONS"] = (asan + ":" if asan else "") + \
         "detect_leaks=0"
-    result = subprocess.run([PROGRAM, situation], capture_output=True,
-                            text=True, timeout=60,
-                            env=dict(os.environ, **environment))
+    return subprocess.run([os.path.join(PROBES, program), situation],
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, **environment))
+
+
+def run(situation, program="views", **environment):
+    """What the situation prints; it must exit 0."""
+    result = finish(situation, program, environment)
     if result.returncode != 0:
         return "exit status %d" % result.returncode
     return result.stdout
 
 
-def refuses(situation, function, error):
-    """The situation's copy gives -1 and the error, the output untouched."""
-    lines = run(situation).splitlines()
+def refuses(situation, function, error, program="views"):
+    """The situation's call gives -1 and the error."""
+    lines = run(situation, program).splitlines()
     return (len(lines) >= 2 and lines[0] == "result -1"
             and lines[1] == "%s: %s" % (function, error))
+
+
+def rows(situation, text):
+    """rows.c prints exactly text for the situation."""
+    return run(situation, "rows") == text
 
 
 TO = "PyBuffer_ToContiguous"
 FROM = "PyBuffer_FromContiguous"
 COPY = "PyObject_CopyData"
 NULL = "SystemError: null argument to internal routine"
+NONE = "no exception"
+BAD = "SystemError: bad argument to internal function"
+NOT_AN_EXCEPTION = ("PyErr_NewException: TypeError: PyErr_NewException: "
+                    "base must be an exception type\n")
 SUCCEEDED = ("SystemError: bf_getbuffer of 'probe.Exporter' succeeded with "
              "an exception set")
 
@@ -136,3 +153,141 @@ claim(where, "PyByteArray_Concat with a negative len: SystemError",
                   "PyByteArray_FromStringAndSize\n"
                   for s in ("first-sum", "first-positive-sum", "second-sum",
                             "second-positive-sum")))
+
+where = "differences.md, the object model"
+claim(where, "static objects are immortal, struct.error included",
+      lambda: rows("immortality", "".join(
+          "%s: immortal\n" % name for name in (
+              "readied static type", "PyObject_HEAD_INIT object", "int",
+              "TypeError", "struct.error"))))
+claim(where, "a static type whose count reaches zero: fatal error with the "
+      "type's name",
+      lambda: (lambda r: r.returncode == -6 and "Fatal Python error: "
+               "type_dealloc: static type 'probe.Static' deallocated"
+               in r.stderr)(finish("static-type-to-zero", "rows", {})))
+claim(where, "PyObject_New makes the type ready first",
+      lambda: rows("new-unready", "made 1, ready 1\n"))
+claim(where, "PyObject_NewVar: a negative size is SystemError, an overflow "
+      "MemoryError",
+      lambda: rows("newvar-negative", "made 0, size 0\nPyObject_NewVar: "
+                   "SystemError: bad argument to internal function\n")
+      and rows("newvar-overflow", "made 0\nPyObject_NewVar: MemoryError: \n"))
+claim(where, "PyType_Ready on a type that is its own base: SystemError",
+      lambda: all(rows(s, "result -1\nPyType_Ready: SystemError: "
+                       "PyType_Ready: type 'probe.A' is its own base\n")
+                  for s in ("own-base-typed", "own-base-untyped")))
+claim(where, "PyErr_NewException with a base that is no exception: "
+      "TypeError",
+      lambda: rows("new-exception-class-base", "made 0, an exception class "
+                   "-1\n" + NOT_AN_EXCEPTION)
+      and rows("new-exception-object-base", "made 0\n" + NOT_AN_EXCEPTION))
+where = "differences.md, the error indicator"
+claim(where, "PyErr_Format: %s with NULL writes (null); %U, %R, %S, %A, %V "
+      "are copied as they are",
+      lambda: rows("format-null-s", "PyErr_Format: ValueError: (null)\n")
+      and rows("format-objects", "PyErr_Format: ValueError: %U %R %S %A "
+               "%V\n"))
+where = "differences.md, the buffer protocol, struct formats, the old protocol"
+claim(where, "a NULL argument: SystemError, or a defined answer",
+      lambda: all(rows("null-" + call, "survived: %d\n%s: %s\n"
+                       % (result, call, error)) for call, result, error in (
+                           ("GetBuffer", -1, NULL), ("CheckBuffer", 0, NONE),
+                           ("Release", 0, NONE), ("IsContiguous", 0, NONE),
+                           ("GetPointer", 0, NULL),
+                           ("SizeFromFormat", -1, NULL),
+                           ("CheckReadBuffer", 0, NONE))))
+claim(where, "IsContiguous without shape: an N-D view is not contiguous; "
+      "GetPointer without strides uses the C strides",
+      lambda: rows("view-without-shape", "contiguous 0\n")
+      and rows("view-without-strides", "pointer 16\n"))
+where = "differences.md, copies; limits.md"
+claim(where, "FromContiguous with a negative len: ValueError",
+      lambda: all(refuses(s, FROM, "ValueError: " + FROM + ": len and "
+                          "view->len must not be negative", "rows")
+                  for s in ("from-contiguous-negative",
+                            "from-contiguous-negative-strided")))
+claim(where, "a 0-d view in order 'X': its one item is copied",
+      lambda: rows("zero-d-to-contiguous-X", "result 0, copied 1\n" + TO
+                   + ": no exception\n")
+      and rows("zero-d-from-contiguous-X", "result 0, copied 1\n" + FROM
+               + ": no exception\n"))
+claim(where, "a 2-D view without shape: copied without strides in 'C' or "
+      "'A' order, ValueError otherwise",
+      lambda: all(rows("no-shape-%s-%s" % (way, order), "result 0, copied "
+                       "1\n%s: no exception\n" % function)
+                  for way, function in (("to", TO), ("from", FROM))
+                  for order in "CA")
+      and all(rows(s, "result -1, copied 0\n%s: ValueError: %s: a view of 2 "
+                   "dimensions needs a shape\n" % (function, function))
+              for s, function in (("no-shape-to-C-strided", TO),
+                                  ("no-shape-from-A-strided", FROM),
+                                  ("no-shape-to-F", TO),
+                                  ("no-shape-from-F", FROM))))
+where = "differences.md, memoryview"
+claim(where, "a memoryview of an exporter with ndim < 0 or no shape: "
+      "ValueError",
+      lambda: rows("memoryview-ndim-negative", "made 0\nPyMemoryView_From"
+                   "Object: ValueError: memoryview: ndim must not be "
+                   "negative\n")
+      and rows("memoryview-no-shape", "made 0\nPyMemoryView_FromObject: "
+               "ValueError: memoryview: a view of 2 dimensions needs a "
+               "shape\n"))
+claim(where, "views whose format is larger than the item are unequal",
+      lambda: all(rows("memoryview-equal-" + f, "equal 0\n==: no "
+                       "exception\n") for f in ("q", "<i")))
+claim(where, "PyMemoryView_GetContiguous with a type or order it does not "
+      "know: SystemError",
+      lambda: all(rows("get-contiguous-" + s, "made 0\nPyMemoryView_Get"
+                       "Contiguous: " + BAD + "\n") for s in ("x-C", "r-X")))
+where = "differences.md, bytes and bytearray; limits.md"
+claim(where, "a NULL argument to the bytes and bytearray functions: "
+      "SystemError",
+      lambda: all(rows("null-" + call, "survived: %d\n%s: %s\n"
+                       % (result, call, NULL)) for call, result in (
+                           ("BytesFromString", 0), ("BytesSize", -1),
+                           ("ByteArrayFromObject", 0),
+                           ("ByteArrayConcat", 0))))
+claim(where, "the bytearray functions on a bytes object or NULL: "
+      "SystemError",
+      lambda: all(rows("bytearray-on-%s-%s" % (o, call), "survived: %d\n%s: "
+                       "%s\n" % (result, call, BAD))
+                  for o in ("bytes", "null") for call, result in (
+                      ("AsString", 0), ("Size", -1), ("Resize", -1))))
+claim(where, "PyByteArray_Resize to a negative size: SystemError",
+      lambda: rows("bytearray-resize-negative", "result -1\n"
+                   "PyByteArray_Resize: SystemError: Negative size passed "
+                   "to PyByteArray_Resize\n"))
+claim(where, "PyByteArray_FromObject of an int or a str: TypeError",
+      lambda: all(rows("bytearray-from-" + kind, "PyByteArray_FromObject: "
+                       "TypeError: cannot convert '%s' object to "
+                       "bytearray\n" % kind) for kind in ("int", "str")))
+where = "differences.md, the old protocol"
+claim(where, "the old functions on an object without a buffer table: "
+      "CPython 3's messages",
+      lambda: rows("old-functions-without-table", WITHOUT_TABLE))
+where = "differences.md, memoryview; limits.md"
+claim(where, "PyMemoryView_FromMemory with NULL memory, a negative size or "
+      "other flags: SystemError",
+      lambda: all(rows("from-memory-" + kind, "made 0\nPyMemoryView_From"
+                       "Memory: " + BAD + "\n")
+                  for kind in ("null", "negative", "flags")))
+where = "differences.md, bytes and bytearray"
+claim(where, "PyBytes_FromStringAndSize makes a new object every time",
+      lambda: rows("bytes-shared", "one byte shared 0, empty shared 0\n"))
+claim(where, "new bytes and bytearrays of NULL, and grown bytearrays, hold "
+      "zeros", lambda: rows("new-contents", "bytes 0, bytearray 0, grown 0\n"))
+where = "limits.md"
+claim(where, "PyBytes_FromStringAndSize of PY_SSIZE_T_MAX bytes: "
+      "OverflowError, as CPython",
+      lambda: rows("bytes-too-large", BYTES_TOO_LARGE))
+claim(where, "the allocators return NULL without an exception above "
+      "PY_SSIZE_T_MAX bytes, as CPython",
+      lambda: rows("oversized-requests", OVERSIZED))
+where = "differences.md, extension code; the error indicator"
+claim(where, "PyObject_GenericGetAttr: AttributeError, TypeError for a name "
+      "that is no str, as CPython says them",
+      lambda: rows("generic-getattr", GENERIC_GETATTR))
+claim(where, "PyErr_Print prints 'Type: message'",
+      lambda: rows("print-set-error", "ValueError: set from C\n"))
+claim(where, "a KeyError's message keeps every non-ASCII character",
+      lambda: rows("key-error", "KeyError: KeyError: '\u00e9\u200b'\n"))

@@ -108,6 +108,25 @@ READ_WRITE_GRANTED = "".join(
     % (flag, flag) for flag in ("0x100", "0x200"))
 
 
+# What tests/claims/probes/rows.c prints for these situations on CPython
+# 3.11 and on minibuf alike.
+WITHOUT_TABLE = "".join(
+    "%s -1\n%s: TypeError: %s\n" % (function, function, message)
+    for function, message in (
+        ("PyObject_AsCharBuffer", "a bytes-like object is required, not "
+         "'int'"),
+        ("PyObject_AsReadBuffer", "a bytes-like object is required, not "
+         "'int'"),
+        ("PyObject_AsWriteBuffer", "expected a writable bytes-like object")))
+BYTES_TOO_LARGE = ("made 0\nPyBytes_FromStringAndSize: OverflowError: byte "
+                   "string is too large\n")
+OVERSIZED = "NULL from 6 of 6\nthe allocators: no exception\n"
+GENERIC_GETATTR = ("found 0\nPyObject_GenericGetAttr: AttributeError: "
+                   "'probe.Static' object has no attribute 'y'\n"
+                   "found 0\nPyObject_GenericGetAttr: TypeError: attribute "
+                   "name must be string, not 'int'\n")
+
+
 def claim(where, what, check):
     """Print whether check() holds; a check that raises does not."""
     try:

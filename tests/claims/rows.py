@@ -82,7 +82,11 @@ def main():
             print("not ok %d - %s: no probe in tests/claims/rows.txt"
                   % (n, name))
         elif all(v == "ok" for v in verdicts):
-            print("ok %d - %s: probed" % (n, name))
+            sides = {script == "minibuf" for d, prefix, script, claim
+                     in listed if d == document and row.startswith(prefix)}
+            print("ok %d - %s: probed on %s" % (
+                n, name, "CPython's side and minibuf's" if True in sides
+                else "CPython's side (minibuf's by its own tests)"))
         elif all(v in ("ok", "skip") for v in verdicts):
             print("ok %d - %s # SKIP a CPython it names is not installed"
                   % (n, name))

@@ -1,7 +1,11 @@
-/* What CPython does in the situations docs/differences.md and
+/* What CPython and minibuf do in the situations docs/differences.md and
  * docs/limits.md describe, one situation per argument: built against a
- * CPython (tests/claims/probe.py embeds it), run in a process of its own,
- * it prints what it sees; a crash shows as the process's signal.
+ * CPython (tests/claims/probe.py embeds it), and against minibuf by make
+ * (tests/claims/minibuf.py reads its answers), run in a process of its
+ * own, it prints what it sees; a crash shows as the process's signal.  The
+ * situations that need CPython's interpreter (imports, attribute lookup,
+ * repr, dicts, tuples, running Python code) are compiled against CPython
+ * only (interpreter_situation).
  *
  * usage: rows SITUATION
  */
@@ -22,7 +26,7 @@ static PyTypeObject OwnBaseUntyped = {
     PyVarObject_HEAD_INIT(NULL, 0) "probe.A", sizeof(Plain)};
 static PyTypeObject Var = {
     PyVarObject_HEAD_INIT(NULL, 0) "probe.Var", sizeof(PyVarObject), 16};
-static PyObject HeadInit = {PyObject_HEAD_INIT(&PyBaseObject_Type)};
+static Plain HeadInit = {PyObject_HEAD_INIT(&PyBaseObject_Type)};
 
 /* An exporter whose views have the ndim and format set below. */
 static int exported_ndim = 1, no_shape;
@@ -76,20 +80,25 @@ copy_without_shape(char order, int strided, int from)
     view.len = 24;
     view.itemsize = 4;
     view.ndim = 2;
-    view.format = "i";
+    view.format = (char *)"i";
     view.strides = strided ? strides : NULL;
     int result = from ? PyBuffer_FromContiguous(&view, source, 24, order)
                       : PyBuffer_ToContiguous(target, &view, 24, order);
     printf("result %d, copied %d\n", result, memcmp(source, target, 24) == 0);
+    show(from ? "PyBuffer_FromContiguous" : "PyBuffer_ToContiguous");
 }
 
 static void
 immortality(void)
 {
     PyType_Ready(&Static);
+#ifdef MINIBUF_H
+    PyObject *struct_error = MbExc_StructError;
+#else
     PyObject *module = PyImport_ImportModule("struct");
     PyObject *struct_error = PyObject_GetAttrString(module, "error");
-    PyObject *objects[] = {(PyObject *)&Static, &HeadInit,
+#endif
+    PyObject *objects[] = {(PyObject *)&Static, (PyObject *)&HeadInit,
                            (PyObject *)&PyLong_Type, PyExc_TypeError,
                            struct_error};
     const char *names[] = {"readied static type", "PyObject_HEAD_INIT object",
@@ -102,6 +111,46 @@ immortality(void)
     }
 }
 
+/* The old functions on an object whose type has no buffer table. */
+static void
+old_functions_without_table(void)
+{
+    PyObject *n = PyLong_FromLong(5);
+    const char *chars;
+    const void *bytes;
+    void *writable;
+    Py_ssize_t len;
+    printf("PyObject_AsCharBuffer %d\n",
+           PyObject_AsCharBuffer(n, &chars, &len));
+    show("PyObject_AsCharBuffer");
+    printf("PyObject_AsReadBuffer %d\n",
+           PyObject_AsReadBuffer(n, &bytes, &len));
+    show("PyObject_AsReadBuffer");
+    printf("PyObject_AsWriteBuffer %d\n",
+           PyObject_AsWriteBuffer(n, &writable, &len));
+    show("PyObject_AsWriteBuffer");
+}
+
+/* Whether each allocator returns NULL, and sets no exception, for a
+   request above PY_SSIZE_T_MAX bytes. */
+static void
+oversized_requests(void)
+{
+    size_t too_many = (size_t)PY_SSIZE_T_MAX + 1;
+    void *results[] = {PyMem_Malloc(too_many), PyMem_Calloc(1, too_many),
+                       PyMem_Realloc(NULL, too_many),
+                       PyObject_Malloc(too_many),
+                       PyObject_Calloc(1, too_many),
+                       PyObject_Realloc(NULL, too_many)};
+    int nulls = 0;
+    for (int i = 0; i < 6; i++) {
+        nulls += results[i] == NULL;
+    }
+    printf("NULL from %d of 6\n", nulls);
+    show("the allocators");
+}
+
+#ifndef MINIBUF_H
 /* A type whose repr and call slots say they were called. */
 static PyObject *
 said_repr(PyObject *self)
@@ -163,6 +212,46 @@ print_traceback(void)
     PyErr_Print();
 }
 
+/* The situations that need CPython's interpreter: 1 if s is one of them
+   (and it ran), 0 otherwise. */
+static int
+interpreter_situation(const char *s)
+{
+    if (strcmp(s, "new-exception-dict") == 0) {
+        PyObject *dict = Py_BuildValue("{s:i}", "answer", 42);
+        PyObject *e = PyErr_NewException("probe.E", NULL, dict);
+        PyObject *answer = e ? PyObject_GetAttrString(e, "answer") : NULL;
+        printf("answer %ld\n", answer ? PyLong_AsLong(answer) : -1L);
+    }
+    else if (strcmp(s, "matches-tuple") == 0) {
+        PyObject *both = PyTuple_Pack(2, PyExc_ValueError, PyExc_TypeError);
+        printf("matches %d\n",
+               PyErr_GivenExceptionMatches(PyExc_TypeError, both));
+    }
+    else if (strcmp(s, "slots-called") == 0) {
+        slots_called();
+    }
+    else if (strcmp(s, "from-spec") == 0) {
+        from_spec();
+    }
+    else if (strcmp(s, "print-traceback") == 0) {
+        print_traceback();
+    }
+    else {
+        return 0;
+    }
+    return 1;
+}
+#else
+static int
+interpreter_situation(const char *s)
+{
+    (void)s;
+    return 0;
+}
+#endif
+
+/* Long: one branch per situation, each a few lines. */
 int
 main(int argc, char **argv)
 {
@@ -182,12 +271,16 @@ main(int argc, char **argv)
     else if (strcmp(s, "own-base-untyped") == 0) {
         OwnBaseUntyped.tp_base = &OwnBaseUntyped;
         printf("result %d\n", PyType_Ready(&OwnBaseUntyped));
+        show("PyType_Ready");
     }
     else if (strcmp(s, "new-exception-class-base") == 0) {
         PyObject *e = PyErr_NewException("probe.E", (PyObject *)&PyLong_Type,
                                          NULL);
         printf("made %d, an exception class %d\n", e != NULL,
-               e ? PyObject_IsSubclass(e, PyExc_BaseException) : -1);
+               e ? PyType_IsSubtype((PyTypeObject *)e,
+                                    (PyTypeObject *)PyExc_BaseException)
+                 : -1);
+        show("PyErr_NewException");
     }
     else if (strcmp(s, "new-exception-object-base") == 0) {
         PyObject *e = PyErr_NewException("probe.E", PyLong_FromLong(5),
@@ -215,6 +308,7 @@ main(int argc, char **argv)
         view.strides = strides;
         printf("result %d\n", PyBuffer_FromContiguous(&view, source, -1,
                                                       'C'));
+        show("PyBuffer_FromContiguous");
     }
     else if (strcmp(s, "zero-d-to-contiguous-X") == 0
              || strcmp(s, "zero-d-from-contiguous-X") == 0) {
@@ -222,7 +316,7 @@ main(int argc, char **argv)
         Py_buffer view = {0};
         view.len = 8;
         view.itemsize = 8;
-        view.format = "d";
+        view.format = (char *)"d";
         int result;
         if (s[7] == 't') {
             view.buf = &item;
@@ -233,6 +327,7 @@ main(int argc, char **argv)
             result = PyBuffer_FromContiguous(&view, &item, 8, 'X');
         }
         printf("result %d, copied %d\n", result, other == 1.5);
+        show(s[7] == 't' ? "PyBuffer_ToContiguous" : "PyBuffer_FromContiguous");
     }
     else if (strncmp(s, "no-shape-", 9) == 0) {
         /* no-shape-{to,from}-ORDER[-strided] */
@@ -258,18 +353,31 @@ main(int argc, char **argv)
         PyObject *exporter = odd_exporter();
         PyObject *a = PyMemoryView_FromObject(exporter);
         PyObject *b = PyMemoryView_FromObject(exporter);
+#ifdef MINIBUF_H
+        /* memoryview's == is a minibuf function (docs/differences.md). */
+        printf("equal %d\n", MbMemoryView_Equal(a, b));
+#else
         printf("equal %d\n", PyObject_RichCompareBool(a, b, Py_EQ));
+#endif
         show("==");
     }
     else if (strncmp(s, "bytearray-from-", 15) == 0) {
+        /* bytearray-from-{int,str,list}: 3, "ab", [65, 66]. */
         const char *kind = s + 15;
         PyObject *x = strcmp(kind, "int") == 0 ? PyLong_FromLong(3)
+                      : strcmp(kind, "str") == 0 ? PyUnicode_FromString("ab")
+#ifndef MINIBUF_H
                       : strcmp(kind, "list") == 0
                           ? Py_BuildValue("[ii]", 65, 66)
-                          : PyUnicode_FromString("ab");
+#endif
+                          : NULL;
         PyObject *b = PyByteArray_FromObject(x);
         if (b != NULL) {
-            printf("%s\n", PyUnicode_AsUTF8(PyObject_Repr(b)));
+            printf("bytearray of %zd:", PyByteArray_Size(b));
+            for (Py_ssize_t i = 0; i < PyByteArray_Size(b); i++) {
+                printf(" %d", PyByteArray_AsString(b)[i]);
+            }
+            printf("\n");
         }
         show("PyByteArray_FromObject");
     }
@@ -354,17 +462,6 @@ main(int argc, char **argv)
         printf("made %d, ready %d\n", o != NULL,
                (Unready.tp_flags & Py_TPFLAGS_READY) != 0);
     }
-    else if (strcmp(s, "new-exception-dict") == 0) {
-        PyObject *dict = Py_BuildValue("{s:i}", "answer", 42);
-        PyObject *e = PyErr_NewException("probe.E", NULL, dict);
-        PyObject *answer = e ? PyObject_GetAttrString(e, "answer") : NULL;
-        printf("answer %ld\n", answer ? PyLong_AsLong(answer) : -1L);
-    }
-    else if (strcmp(s, "matches-tuple") == 0) {
-        PyObject *both = PyTuple_Pack(2, PyExc_ValueError, PyExc_TypeError);
-        printf("matches %d\n",
-               PyErr_GivenExceptionMatches(PyExc_TypeError, both));
-    }
     else if (strcmp(s, "format-null-s") == 0) {
         PyErr_Format(PyExc_ValueError, "%s", (char *)NULL);
         show("PyErr_Format");
@@ -394,25 +491,79 @@ main(int argc, char **argv)
         printf("made %d, size %zd\n", o != NULL, o ? Py_SIZE(o) : 0);
         show("PyObject_NewVar");
     }
-    else if (strcmp(s, "slots-called") == 0) {
-        slots_called();
-    }
-    else if (strcmp(s, "from-spec") == 0) {
-        from_spec();
-    }
     else if (strcmp(s, "format-objects") == 0) {
         PyObject *text = PyUnicode_FromString("caf\xc3\xa9");
         PyErr_Format(PyExc_ValueError, "%U %R %S %A %V", text, text, text,
                      text, text, "unused");
         show("PyErr_Format");
     }
-    else if (strcmp(s, "print-traceback") == 0) {
-        print_traceback();
+    else if (strcmp(s, "old-functions-without-table") == 0) {
+        old_functions_without_table();
+    }
+    else if (strcmp(s, "oversized-requests") == 0) {
+        oversized_requests();
+    }
+    else if (strcmp(s, "generic-getattr") == 0) {
+        PyType_Ready(&Static);
+        PyObject *o = (PyObject *)PyObject_New(Plain, &Static);
+        PyObject *found = PyObject_GenericGetAttr(o,
+                                                  PyUnicode_FromString("y"));
+        printf("found %d\n", found != NULL);
+        show("PyObject_GenericGetAttr");
+        found = PyObject_GenericGetAttr(o, PyLong_FromLong(3));
+        printf("found %d\n", found != NULL);
+        show("PyObject_GenericGetAttr");
+    }
+    else if (strcmp(s, "print-set-error") == 0) {
+        /* PyErr_Print of an exception set from C (no traceback). */
+        dup2(1, 2);
+        PyErr_SetString(PyExc_ValueError, "set from C");
+        PyErr_Print();
+    }
+    else if (strcmp(s, "key-error") == 0) {
+        /* A KeyError whose key holds U+00E9 and U+200B. */
+        PyErr_SetString(PyExc_KeyError, "\xc3\xa9\xe2\x80\x8b");
+        show("KeyError");
+    }
+    else if (strcmp(s, "bytes-shared") == 0) {
+        printf("one byte shared %d, empty shared %d\n",
+               PyBytes_FromStringAndSize("x", 1)
+                   == PyBytes_FromStringAndSize("x", 1),
+               PyBytes_FromStringAndSize(NULL, 0)
+                   == PyBytes_FromStringAndSize("", 0));
+    }
+    else if (strcmp(s, "new-contents") == 0) {
+        /* The first byte of new bytes and bytearrays of NULL, and of the
+           bytes a bytearray grows by. */
+        PyObject *grown = PyByteArray_FromStringAndSize("ab", 2);
+        PyByteArray_Resize(grown, 64);
+        printf("bytes %d, bytearray %d, grown %d\n",
+               PyBytes_AsString(PyBytes_FromStringAndSize(NULL, 4))[0],
+               PyByteArray_AsString(
+                   PyByteArray_FromStringAndSize(NULL, 4))[0],
+               PyByteArray_AsString(grown)[63]);
+    }
+    else if (strcmp(s, "bytes-too-large") == 0) {
+        PyObject *b = PyBytes_FromStringAndSize(NULL, PY_SSIZE_T_MAX);
+        printf("made %d\n", b != NULL);
+        show("PyBytes_FromStringAndSize");
+    }
+    else if (strncmp(s, "from-memory-", 12) == 0) {
+        /* from-memory-{null,negative,flags}: NULL memory of 8 bytes, a
+           size of -1, or flags 0x300. */
+        static char memory[8];
+        const char *kind = s + 12;
+        int null = strcmp(kind, "null") == 0;
+        PyObject *m = PyMemoryView_FromMemory(
+            null ? NULL : memory, strcmp(kind, "negative") == 0 ? -1 : 8,
+            strcmp(kind, "flags") == 0 ? 0x300 : PyBUF_READ);
+        printf("made %d\n", m != NULL);
+        show("PyMemoryView_FromMemory");
     }
     else if (strcmp(s, "immortality") == 0) {
         immortality();
     }
-    else {
+    else if (!interpreter_situation(s)) {
         printf("unknown situation '%s'\n", s);
         return 2;
     }

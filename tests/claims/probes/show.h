@@ -21,6 +21,7 @@ show(const char *what)
 #else
     PyObject *type, *value, *traceback;
     PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
     PyObject *text = value ? PyObject_Str(value) : NULL;
     printf("%s: %s: %s\n", what, ((PyTypeObject *)type)->tp_name,
            text ? PyUnicode_AsUTF8(text) : "");
