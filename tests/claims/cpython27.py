@@ -9,24 +9,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from probe import claim, raises  # noqa: E402 (after the path is set)
+
 _built = []
-
-
-def claim(where, what, check):
-    try:
-        good = check()
-    except Exception as e:
-        good = False
-        what += " (raised %s: %s)" % (type(e).__name__, e)
-    print("%s - %s (%s)" % ("ok" if good else "not ok", what, where))
-
-
-def raises(call, kind, message):
-    try:
-        call()
-    except kind as e:
-        return str(e) == message
-    return False
 
 
 def as_read_buffer(obj):

@@ -8,17 +8,9 @@ from _testbuffer import ndarray, staticarray, ND_REDIRECT
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probe  # noqa: E402 (after the path is set)
-from probe import claim  # noqa: E402
+from probe import claim, raises  # noqa: E402
 
 api = ctypes.pythonapi
-
-
-def raises(call, kind, message):
-    try:
-        call()
-    except kind as e:
-        return str(e) == message
-    return False
 
 
 def c_function(name, restype, *argtypes):

@@ -117,7 +117,8 @@ WITHOUT_TABLE = "".join(
          "'int'"),
         ("PyObject_AsReadBuffer", "a bytes-like object is required, not "
          "'int'"),
-        ("PyObject_AsWriteBuffer", "expected a writable bytes-like object")))
+        ("PyObject_AsWriteBuffer", "expected a writable bytes-like object"))
+) + "PyObject_CheckReadBuffer 0\nPyObject_CheckReadBuffer: no exception\n"
 BYTES_TOO_LARGE = ("made 0\nPyBytes_FromStringAndSize: OverflowError: byte "
                    "string is too large\n")
 OVERSIZED = "NULL from 6 of 6\nthe allocators: no exception\n"
@@ -125,6 +126,15 @@ GENERIC_GETATTR = ("found 0\nPyObject_GenericGetAttr: AttributeError: "
                    "'probe.Static' object has no attribute 'y'\n"
                    "found 0\nPyObject_GenericGetAttr: TypeError: attribute "
                    "name must be string, not 'int'\n")
+
+
+def raises(call, kind, message):
+    """Whether call() raises kind with the message."""
+    try:
+        call()
+    except kind as e:
+        return str(e) == message
+    return False
 
 
 def claim(where, what, check):

@@ -111,26 +111,6 @@ immortality(void)
     }
 }
 
-/* The old functions on an object whose type has no buffer table. */
-static void
-old_functions_without_table(void)
-{
-    PyObject *n = PyLong_FromLong(5);
-    const char *chars;
-    const void *bytes;
-    void *writable;
-    Py_ssize_t len;
-    printf("PyObject_AsCharBuffer %d\n",
-           PyObject_AsCharBuffer(n, &chars, &len));
-    show("PyObject_AsCharBuffer");
-    printf("PyObject_AsReadBuffer %d\n",
-           PyObject_AsReadBuffer(n, &bytes, &len));
-    show("PyObject_AsReadBuffer");
-    printf("PyObject_AsWriteBuffer %d\n",
-           PyObject_AsWriteBuffer(n, &writable, &len));
-    show("PyObject_AsWriteBuffer");
-}
-
 /* Whether each allocator returns NULL, and sets no exception, for a
    request above PY_SSIZE_T_MAX bytes. */
 static void
@@ -498,7 +478,9 @@ main(int argc, char **argv)
         show("PyErr_Format");
     }
     else if (strcmp(s, "old-functions-without-table") == 0) {
-        old_functions_without_table();
+        /* The old functions on an object whose type has no buffer
+           table. */
+        old_functions(PyLong_FromLong(5));
     }
     else if (strcmp(s, "oversized-requests") == 0) {
         oversized_requests();

@@ -1,5 +1,6 @@
 /* What the probes of tests/claims/probes/ share: show(), which prints the
- * pending exception the same way on CPython and on minibuf.
+ * pending exception the same way on CPython and on minibuf, and
+ * old_functions(), which shows what the four old functions answer.
  */
 #ifndef CLAIMS_SHOW_H
 #define CLAIMS_SHOW_H
@@ -26,6 +27,27 @@ show(const char *what)
     printf("%s: %s: %s\n", what, ((PyTypeObject *)type)->tp_name,
            text ? PyUnicode_AsUTF8(text) : "");
 #endif
+}
+
+/* Each old function's result on o, and the exception it leaves. */
+static void
+old_functions(PyObject *o)
+{
+    const char *chars;
+    const void *bytes;
+    void *writable;
+    Py_ssize_t len;
+    printf("PyObject_AsCharBuffer %d\n",
+           PyObject_AsCharBuffer(o, &chars, &len));
+    show("PyObject_AsCharBuffer");
+    printf("PyObject_AsReadBuffer %d\n",
+           PyObject_AsReadBuffer(o, &bytes, &len));
+    show("PyObject_AsReadBuffer");
+    printf("PyObject_AsWriteBuffer %d\n",
+           PyObject_AsWriteBuffer(o, &writable, &len));
+    show("PyObject_AsWriteBuffer");
+    printf("PyObject_CheckReadBuffer %d\n", PyObject_CheckReadBuffer(o));
+    show("PyObject_CheckReadBuffer");
 }
 
 #endif

@@ -104,21 +104,7 @@ consumers_of_success_with_exception(void)
     PyObject *target = PyByteArray_FromStringAndSize("wxyz", 4);
     printf("PyObject_CopyData %d\n", PyObject_CopyData(target, e));
     show("PyObject_CopyData");
-    const char *chars;
-    const void *bytes;
-    void *writable;
-    Py_ssize_t len;
-    printf("PyObject_AsCharBuffer %d\n",
-           PyObject_AsCharBuffer(e, &chars, &len));
-    show("PyObject_AsCharBuffer");
-    printf("PyObject_AsReadBuffer %d\n",
-           PyObject_AsReadBuffer(e, &bytes, &len));
-    show("PyObject_AsReadBuffer");
-    printf("PyObject_AsWriteBuffer %d\n",
-           PyObject_AsWriteBuffer(e, &writable, &len));
-    show("PyObject_AsWriteBuffer");
-    printf("PyObject_CheckReadBuffer %d\n", PyObject_CheckReadBuffer(e));
-    show("PyObject_CheckReadBuffer");
+    old_functions(e);
 }
 
 /* A NULL view, object or buffer passed to a copy. */
