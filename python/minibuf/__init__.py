@@ -107,9 +107,36 @@ def _unpack(fmt, data):
     return values[0] if len(values) == 1 else values
 
 
+# --- The layout attributes ndarray and memoryview share --------------------
+
+class _Layout:
+    """The attributes of the current layout, each read from
+    _minibuf.info() (which refuses a released memoryview); format reads
+    _empty_format where the view has none: "" for ndarray, as
+    _testbuffer's, "B" for memoryview, as CPython's."""
+
+    __slots__ = ()
+    _empty_format = ""
+
+    def _info(self):
+        return _minibuf.info(self)
+
+    nbytes = property(lambda self: self._info()[0])
+    itemsize = property(lambda self: self._info()[1])
+    readonly = property(lambda self: self._info()[2])
+    ndim = property(lambda self: self._info()[3])
+    format = property(lambda self: self._info()[4] or self._empty_format)
+    shape = property(lambda self: self._info()[5] or ())
+    strides = property(lambda self: self._info()[6] or ())
+    suboffsets = property(lambda self: self._info()[7] or ())
+    c_contiguous = property(lambda self: self._info()[8])
+    f_contiguous = property(lambda self: self._info()[9])
+    contiguous = property(lambda self: self._info()[10])
+
+
 # --- ndarray ----------------------------------------------------------------
 
-class ndarray(_minibuf.Object):
+class ndarray(_Layout, _minibuf.Object):
     """ndarray(obj, shape=None, strides=None, offset=0, format='B',
     flags=0, getbuf=PyBUF_UNUSED)
 
@@ -172,10 +199,6 @@ class ndarray(_minibuf.Object):
                             "ndarray/original exporter")
         return _minibuf.mv_from_buffer(memoryview, self)
 
-    # Attributes of the current layout.
-    def _info(self):
-        return _minibuf.info(self)
-
     @property
     def obj(self):
         return _minibuf.view_obj(self)
@@ -187,18 +210,6 @@ class ndarray(_minibuf.Object):
     @property
     def offset(self):
         return self._offset
-
-    nbytes = property(lambda self: self._info()[0])
-    itemsize = property(lambda self: self._info()[1])
-    readonly = property(lambda self: self._info()[2])
-    ndim = property(lambda self: self._info()[3])
-    format = property(lambda self: self._info()[4] or "")
-    shape = property(lambda self: self._info()[5] or ())
-    strides = property(lambda self: self._info()[6] or ())
-    suboffsets = property(lambda self: self._info()[7] or ())
-    c_contiguous = property(lambda self: self._info()[8])
-    f_contiguous = property(lambda self: self._info()[9])
-    contiguous = property(lambda self: self._info()[10])
 
     def tobytes(self):
         return _minibuf.nd_tobytes(self)
@@ -409,10 +420,11 @@ def _native_code(fmt):
     return fmt if len(fmt) == 1 and fmt in _NATIVE else None
 
 
-class memoryview(_minibuf.Object):
+class memoryview(_Layout, _minibuf.Object):
     """memoryview(object): a view of any exporter's memory, made by
     minibuf's PyMemoryView_FromObject."""
 
+    _empty_format = "B"
 
     def __new__(cls, obj):
         if not _supports_buffer(obj):
@@ -420,22 +432,8 @@ class memoryview(_minibuf.Object):
                             "not '%s'" % type(obj).__name__)
         return _minibuf.mv_new(cls, obj)
 
-    def _info(self):
-        return _minibuf.info(self)
-
     obj = property(lambda self: (self._info(),
                                  _minibuf.view_obj(self))[1])
-    nbytes = property(lambda self: self._info()[0])
-    itemsize = property(lambda self: self._info()[1])
-    readonly = property(lambda self: self._info()[2])
-    ndim = property(lambda self: self._info()[3])
-    format = property(lambda self: self._info()[4] or "B")
-    shape = property(lambda self: self._info()[5] or ())
-    strides = property(lambda self: self._info()[6] or ())
-    suboffsets = property(lambda self: self._info()[7] or ())
-    c_contiguous = property(lambda self: self._info()[8])
-    f_contiguous = property(lambda self: self._info()[9])
-    contiguous = property(lambda self: self._info()[10])
 
     def release(self):
         _minibuf.mv_release(self)
