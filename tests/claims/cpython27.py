@@ -114,6 +114,29 @@ def null_object():
     return status < 0
 
 
+def negative_sizes_and_offsets():
+    """PyBuffer_New, PyBuffer_FromMemory and PyBuffer_FromObject refuse a
+    negative size (other than Py_END_OF_BUFFER) or offset."""
+    def c_function(name, *argtypes):
+        f = getattr(ctypes.pythonapi, name)
+        f.argtypes = list(argtypes)
+        f.restype = ctypes.py_object
+        return f
+    new = c_function("PyBuffer_New", ctypes.c_ssize_t)
+    memory = c_function("PyBuffer_FromMemory", ctypes.c_void_p,
+                        ctypes.c_ssize_t)
+    of = c_function("PyBuffer_FromObject", ctypes.py_object,
+                    ctypes.c_ssize_t, ctypes.c_ssize_t)
+    block = ctypes.create_string_buffer(4)
+    size = "size must be zero or positive"
+    return (raises(lambda: new(-1), ValueError, size)
+            and raises(lambda: memory(ctypes.addressof(block), -2),
+                       ValueError, size)
+            and raises(lambda: of("abc", 0, -2), ValueError, size)
+            and raises(lambda: of("abc", -1, 2), ValueError,
+                       "offset must be zero or positive"))
+
+
 def same_names_in_python3():
     """2.7's library and a Python 3 library export the same names."""
     names = ("PyObject_GetBuffer", "PyBuffer_Release",
@@ -157,6 +180,12 @@ claim(where, "2.7's buffer object whose base fails without an exception: "
       "PyObject_GetBuffer gives -1, no exception",
       lambda: situation("base-fails-silently")
       == "result -1, exception 0\n")
+where = "limits.md"
+claim(where, "2.7's PyBuffer_New, PyBuffer_FromMemory, PyBuffer_FromObject "
+      "with a negative size or offset: ValueError",
+      negative_sizes_and_offsets)
+claim(where, "2.7: a buffer whose offset lies past the end is empty",
+      lambda: len(buffer("abc", 10)) == 0 and str(buffer("abc", 10)) == "")
 where = "differences.md, extension code"
 claim(where, "2.7's Py_buffer has smalltable[2] before internal: internal "
       "at 88, 96 bytes",

@@ -4,7 +4,7 @@
 import ctypes
 import os
 import sys
-from _testbuffer import ndarray, staticarray, ND_REDIRECT
+from _testbuffer import ndarray, staticarray, slice_indices, ND_REDIRECT
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probe  # noqa: E402 (after the path is set)
@@ -156,3 +156,10 @@ claim(where, "PyBytes_FromStringAndSize of PY_SSIZE_T_MAX bytes: "
 claim(where, "the allocators return NULL without an exception above "
       "PY_SSIZE_T_MAX bytes (from C)",
       lambda: probe.prints("oversized-requests", probe.OVERSIZED))
+claim(where, "_testbuffer's ndarray refuses more than 128 dimensions: "
+      "ValueError 'ndim must not exceed 128'",
+      lambda: raises(lambda: ndarray([1], shape=[1] * 129, format="B"),
+                     ValueError, "ndim must not exceed 128"))
+claim(where, "a slice step of PY_SSIZE_T_MIN is taken as -PY_SSIZE_T_MAX",
+      lambda: slice_indices(slice(None, None, -sys.maxsize - 1), 10)
+      == (9, -1, -sys.maxsize, 1))

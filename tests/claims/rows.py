@@ -1,10 +1,11 @@
 """Whether every row of the docs that says what CPython does has a probe:
 each row of docs/differences.md's tables (their second column is
 CPython's, or _testbuffer's), and each line of docs/limits.md that names
-CPython, must be listed in tests/claims/rows.txt with the claims that
-probe it (CPython's side, and minibuf's where tests/claims/minibuf.py has
-one), and each must have passed in this run of tests/claims.sh.  One TAP
-line per row; a row with no probe fails.
+CPython, _testbuffer, Python 2 or Python's rules, must be listed in
+tests/claims/rows.txt with the claims that probe it (CPython's side, and
+minibuf's where tests/claims/minibuf.py has one), and each must have
+passed in this run of tests/claims.sh.  One TAP line per row; a row with
+no probe fails.
 
 usage: rows.py SRCDIR --count
        rows.py SRCDIR RESULTS FIRST-NUMBER
@@ -29,7 +30,9 @@ def document_rows(srcdir):
         if table and not line.startswith("|---"):
             rows.append(("differences.md", line.split(" | ")[0][2:].strip()))
     for line in open(srcdir + "/docs/limits.md", encoding="utf-8"):
-        if line.startswith("|") and "CPython" in line:
+        if line.startswith("|") and any(
+                word in line for word in ("CPython", "_testbuffer",
+                                          "Python 2", "as Python")):
             rows.append(("limits.md", line.split(" | ")[0][2:].strip()
                          + " | " + line.split(" | ")[1].strip()))
     return rows
