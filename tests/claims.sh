@@ -67,8 +67,9 @@ for script in $scripts; do
         continue
     fi
     out="$scratch/$name.out"
-    env -u PYTHONPATH -u PYTHONHOME "$python" "$script" $arguments \
-        > "$out" 2>&1
+    # A script that hangs is stopped; the claims it did not print fail.
+    timeout 900 env -u PYTHONPATH -u PYTHONHOME "$python" "$script" \
+        $arguments > "$out" 2>&1
     got=$(grep -c '^\(not \)\{0,1\}ok - ' "$out")
     while IFS= read -r line; do
         case $line in

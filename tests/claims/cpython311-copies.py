@@ -22,24 +22,24 @@ def prints(situation, text):
 TO_FINE = "PyBuffer_ToContiguous: no exception\n"
 FROM_FINE = "PyBuffer_FromContiguous: no exception\n"
 COPIED = "result 0\nPyObject_CopyData: no exception\n"
+SET = "ValueError: set by the exporter"
 where = "differences.md, the buffer protocol"
 claim(where, "an exporter that succeeds with an exception set: GetBuffer, "
       "memoryview(), CopyData and the old functions succeed with it still "
       "set; bytearray() fails with SystemError",
       lambda: prints("success-with-exception", "".join(
-          "%s\n%s: ValueError: set by the exporter\n" % (result, consumer)
-          for result, consumer in (
-              ("PyObject_GetBuffer 0", "PyObject_GetBuffer"),
-              ("memoryview made 1", "memoryview"),
-              ("bytearray made 0", "bytearray"),
-              ("PyObject_CopyData 0", "PyObject_CopyData"),
-              ("PyObject_AsCharBuffer 0", "PyObject_AsCharBuffer"),
-              ("PyObject_AsReadBuffer 0", "PyObject_AsReadBuffer"),
-              ("PyObject_AsWriteBuffer 0", "PyObject_AsWriteBuffer"),
-              ("PyObject_CheckReadBuffer 1", "PyObject_CheckReadBuffer")))
-          .replace("bytearray: ValueError: set by the exporter",
-                   "bytearray: SystemError: <class 'bytearray'> returned a "
-                   "result with an exception set")))
+          "%s\n%s: %s\n" % (result, consumer, error)
+          for result, consumer, error in (
+              ("PyObject_GetBuffer 0", "PyObject_GetBuffer", SET),
+              ("memoryview made 1", "memoryview", SET),
+              ("bytearray made 0", "bytearray", "SystemError: <class "
+               "'bytearray'> returned a result with an exception set"),
+              ("PyObject_CopyData 0", "PyObject_CopyData", SET),
+              ("PyObject_AsCharBuffer 0", "PyObject_AsCharBuffer", SET),
+              ("PyObject_AsReadBuffer 0", "PyObject_AsReadBuffer", SET),
+              ("PyObject_AsWriteBuffer 0", "PyObject_AsWriteBuffer", SET),
+              ("PyObject_CheckReadBuffer 1", "PyObject_CheckReadBuffer",
+               SET)))))
 claim(where, "an exporter that fails without an exception: -1, no exception",
       lambda: prints("failure-without-exception",
                      "result -1\nPyObject_GetBuffer: no exception\n"))

@@ -1,12 +1,14 @@
-"""What the claims scripts share (tests/claims/cpython3*.py and
+"""What the claims scripts share (tests/claims/cpython*.py and
 minibuf.py): claim(), which prints one line "ok - WHAT (WHERE)" or "not
-ok - ..."; run() and its forms, which run a program of
+ok - ...", and raises(); run() and its forms, which run a program of
 tests/claims/probes/ (rows.c unless another is named), built against the
-CPython that runs this file (embedding it, with its python-config), once
-per situation, each in a process of its own with a timeout: what CPython
-does where the docs say it crashes, reads through NULL or does something
-else than minibuf; python(), the same for a snippet of Python;
-headers_declare() and limited_api_compiles(), what its headers offer.
+CPython 3 that runs this file (embedding it, with its python-config),
+once per situation, each in a process of its own with a timeout: what
+CPython does where the docs say it crashes, reads through NULL or does
+something else than minibuf; python(), the same for a snippet of Python;
+headers_declare() and limited_api_compiles(), what its headers offer;
+and what the probes print alike on CPython and on minibuf
+(READ_WRITE_GRANTED and the constants after it).
 """
 import glob
 import os
@@ -148,11 +150,13 @@ def claim(where, what, check):
 
 
 def headers_declare(name):
-    """Whether this CPython's headers mention the C name."""
-    headers = glob.glob(sysconfig.get_paths()["include"] + "/**/*.h",
-                        recursive=True)
-    return bool(headers) and any(
-        name in open(h, errors="replace").read() for h in headers)
+    """Whether this CPython's headers mention the C name (raises when it
+    has none, so that neither answer can pass unread)."""
+    include = sysconfig.get_paths()["include"]
+    headers = glob.glob(include + "/**/*.h", recursive=True)
+    if not headers:
+        raise FileNotFoundError("no headers under " + include)
+    return any(name in open(h, errors="replace").read() for h in headers)
 
 
 def limited_api_compiles(version):
