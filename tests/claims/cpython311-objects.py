@@ -108,6 +108,9 @@ claim(where, "str has codecs beyond UTF-8",
 where = "differences.md, extension code; the Python module"
 claim(where, "str and bytes hashes change from process to process unless "
       "PYTHONHASHSEED is set", random_hash_seed)
+claim(where, "under PYTHONHASHSEED=0, the hashes of str and bytes from C "
+      "are Python's", lambda: probe.run("hashes", PYTHONHASHSEED="0")
+      == (0, probe.hashes_with_seed_0()))
 where = "differences.md, the Python module"
 claim(where, "sys.getsizeof(memoryview) grows by 3 Py_ssize_t a dimension",
       memoryview_sizeof_grows_by_dimension)

@@ -38,6 +38,9 @@ claim("guide 1", "a view asked for without PyBUF_WRITABLE may be writable, "
       writes_without_writable)
 claim("guide 2 and 6", "without PyBUF_FORMAT, format is NULL and itemsize "
       "keeps the real size", format_null_keeps_itemsize)
+claim("limits.md", "PyMemoryView_FromObject of an exporter of 65 "
+      "dimensions: ValueError (from C)",
+      lambda: probe.prints("memoryview-65-dimensions", probe.MEMORYVIEW_65))
 claim("guide 13, limits.md", "memoryview refuses more than 64 dimensions "
       "with ValueError", memoryview_refuses_65_dimensions)
 claim("guide 9, old-protocol.md", "the old functions are still exported "

@@ -10,7 +10,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from probe import (claim, READ_WRITE_GRANTED, WITHOUT_TABLE,  # noqa: E402
-                   BYTES_TOO_LARGE, OVERSIZED, GENERIC_GETATTR)
+                   BYTES_TOO_LARGE, OVERSIZED, GENERIC_GETATTR,
+                   MEMORYVIEW_65, hashes_with_seed_0)
 
 PROBES = sys.argv[1]
 
@@ -291,3 +292,33 @@ claim(where, "PyErr_Print prints 'Type: message'",
       lambda: rows("print-set-error", "ValueError: set from C\n"))
 claim(where, "a KeyError's message keeps every non-ASCII character",
       lambda: rows("key-error", "KeyError: KeyError: '\u00e9\u200b'\n"))
+
+
+def same_hashes_as_cpython():
+    """The hashes CPython computes under PYTHONHASHSEED=0 (SipHash-1-3,
+    from 3.11 on; the Python running this file computes them)."""
+    if sys.version_info < (3, 11):
+        raise RuntimeError("needs CPython 3.11 or later to compare with")
+    return rows("hashes", hashes_with_seed_0())
+
+
+def headers_declare_old_functions():
+    include = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           os.pardir, os.pardir, "include")
+    text = "".join(open(os.path.join(include, name)).read()
+                   for name in os.listdir(include) if name.endswith(".h"))
+    return all(name in text for name in (
+        "PyObject_AsCharBuffer", "PyObject_AsReadBuffer",
+        "PyObject_CheckReadBuffer", "PyObject_AsWriteBuffer"))
+
+
+where = "differences.md, extension code; the Python module"
+claim(where, "str and bytes hash as CPython 3.11 does under PYTHONHASHSEED=0",
+      same_hashes_as_cpython)
+where = "limits.md"
+claim(where, "PyMemoryView_FromObject of an exporter of 65 dimensions: "
+      "CPython's ValueError", lambda: rows("memoryview-65-dimensions",
+                                          MEMORYVIEW_65))
+where = "differences.md, the old protocol"
+claim(where, "minibuf's headers declare the old functions",
+      headers_declare_old_functions)

@@ -124,6 +124,19 @@ WITHOUT_TABLE = "".join(
 BYTES_TOO_LARGE = ("made 0\nPyBytes_FromStringAndSize: OverflowError: byte "
                    "string is too large\n")
 OVERSIZED = "NULL from 6 of 6\nthe allocators: no exception\n"
+MEMORYVIEW_65 = ("made 0\nPyMemoryView_FromObject: ValueError: memoryview: "
+                 "number of dimensions must not exceed 64\n")
+# The hashes tests/claims/probes/rows.c prints for "hashes" (str of 1-, 2-
+# and 4-byte characters, then bytes), as this Python computes them under
+# PYTHONHASHSEED=0.
+HASHED = ("abc", "caf\u00e9", "\u20ac", "\U0001f600", b"abc")
+
+
+def hashes_with_seed_0():
+    return python("print(*(hash(x) for x in %r))" % (HASHED,),
+                  PYTHONHASHSEED="0")[1]
+
+
 GENERIC_GETATTR = ("found 0\nPyObject_GenericGetAttr: AttributeError: "
                    "'probe.Static' object has no attribute 'y'\n"
                    "found 0\nPyObject_GenericGetAttr: TypeError: attribute "

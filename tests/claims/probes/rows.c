@@ -35,8 +35,10 @@ static const char *exported_format = "B";
 static int
 odd_getbuffer(PyObject *self, Py_buffer *view, int flags)
 {
+    /* One dimension of 4 items; the other dimensions' entries are there
+       for the views of more than 64 dimensions, which are refused. */
     static char memory[16];
-    static Py_ssize_t shape[1] = {4}, strides[1] = {2};
+    static Py_ssize_t shape[65] = {4}, strides[65] = {2};
     (void)flags;
     memset(view, 0, sizeof(*view));
     view->buf = memory;
@@ -320,6 +322,23 @@ main(int argc, char **argv)
         PyObject *m = PyMemoryView_FromObject(odd_exporter());
         printf("made %d\n", m != NULL);
         show("PyMemoryView_FromObject");
+    }
+    else if (strcmp(s, "memoryview-65-dimensions") == 0) {
+        exported_ndim = 65;
+        PyObject *m = PyMemoryView_FromObject(odd_exporter());
+        printf("made %d\n", m != NULL);
+        show("PyMemoryView_FromObject");
+    }
+    else if (strcmp(s, "hashes") == 0) {
+        /* str of 1, 2 and 4 bytes a character (in CPython's storage), and
+           bytes. */
+        const char *texts[] = {"abc", "caf\xc3\xa9", "\xe2\x82\xac",
+                               "\xf0\x9f\x98\x80"};
+        for (int i = 0; i < 4; i++) {
+            printf("%zd ", (Py_ssize_t)PyObject_Hash(
+                               PyUnicode_FromString(texts[i])));
+        }
+        printf("%zd\n", (Py_ssize_t)PyObject_Hash(PyBytes_FromString("abc")));
     }
     else if (strcmp(s, "memoryview-no-shape") == 0) {
         exported_ndim = 2;
