@@ -11,6 +11,11 @@
  * the time of memcpy for the same number of bytes, measured here.
  *
  * Usage: bench [CASE]   (a case name or prefix runs only those cases)
+ *
+ * Built with BENCH_SIDE defined (0 for minibuf, 1 for CPython) and main
+ * renamed BENCH_SIDE_MAIN, it is one side of bench/hot_paths.c, which
+ * holds both libraries in one process: it runs only the constant-time
+ * cases, and report() hands each to the driver instead of timing it.
  */
 #define _DEFAULT_SOURCE
 #include <Python.h>
@@ -307,13 +312,25 @@ wanted(const char *name)
     return only == NULL || strncmp(name, only, strlen(only)) == 0;
 }
 
+#ifdef BENCH_SIDE
+/* bench/hot_paths.c: times fn(args) in turns with the other side's case
+   of the same name, and returns when both are done. */
+void hot_paths_case(int side, const char *name, void (*fn)(void *),
+                    void *args);
+#endif
+
 static void
 report(const char *name, void (*fn)(void *), Args *args, size_t bytes)
 {
+#ifdef BENCH_SIDE
+    (void)bytes;
+    hot_paths_case(BENCH_SIDE, name, fn, args);
+#else
     double t = measure(fn, args);
     double m = bytes ? memcpy_time(bytes) : 0.0;
     printf("%s\t%.6e\t%zu\t%.6e\n", name, t, bytes, m);
     fflush(stdout);
+#endif
 }
 
 /* --- The copy cases ------------------------------------------------------ */
@@ -632,6 +649,10 @@ bench_hot_paths(void)
     Py_DECREF(array);
 }
 
+#ifdef BENCH_SIDE
+#define main BENCH_SIDE_MAIN
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -639,6 +660,7 @@ main(int argc, char **argv)
     Py_Initialize();
     check(PyType_Ready(&LayoutType) == 0, "PyType_Ready");
     bench_hot_paths();
+#ifndef BENCH_SIDE
     bench_small();
     bench_contiguous();
     bench_strided_columns();
@@ -647,6 +669,7 @@ main(int argc, char **argv)
     bench_item_sizes();
     bench_copy_data_large();
     bench_scatter();
+#endif
     Py_Finalize();
     return 0;
 }

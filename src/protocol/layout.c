@@ -34,7 +34,7 @@ PyBuffer_FillContiguousStrides(int ndims, Py_ssize_t *shape,
 
 /* The address of the item at indices, following suboffsets.
    Assumption: strides has view->ndim entries. */
-static void *
+static inline MB_ALWAYS_INLINE void *
 item_pointer(const Py_buffer *view, const Py_ssize_t *strides,
              const Py_ssize_t *indices)
 {
@@ -55,21 +55,30 @@ item_pointer(const Py_buffer *view, const Py_ssize_t *strides,
     return (void *)p;
 }
 
-void *
-PyBuffer_GetPointer(const Py_buffer *view, const Py_ssize_t *indices)
+/* PyBuffer_GetPointer of a view without strides (ndim > 0): the
+   C-contiguous strides of its shape.  Out of line: the layout it fills is
+   a kilobyte of stack that the common case must not set up. */
+static MB_COLD void *
+pointer_without_strides(const Py_buffer *view, const Py_ssize_t *indices)
 {
-    if (view == NULL || (indices == NULL && view->ndim > 0)) {
-        mb_err_null_argument();
-        return NULL;
-    }
-    if (view->strides != NULL || view->ndim == 0) {
-        return item_pointer(view, view->strides, indices);
-    }
     MbLayout layout;
     if (mb_layout_of_view(&layout, view, "PyBuffer_GetPointer") < 0) {
         return NULL;
     }
     return item_pointer(view, layout.strides, indices);
+}
+
+void *
+PyBuffer_GetPointer(const Py_buffer *view, const Py_ssize_t *indices)
+{
+    if (MB_UNLIKELY(view == NULL || (indices == NULL && view->ndim > 0))) {
+        mb_err_null_argument();
+        return NULL;
+    }
+    if (MB_UNLIKELY(view->strides == NULL && view->ndim != 0)) {
+        return pointer_without_strides(view, indices);
+    }
+    return item_pointer(view, view->strides, indices);
 }
 
 /* --- Complete descriptions ----------------------------------------------- */
