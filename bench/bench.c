@@ -20,24 +20,10 @@
 #define _DEFAULT_SOURCE
 #include <Python.h>
 #include <sys/mman.h>
-#include <time.h>
+
+#include "timing.h"
 
 /* --- Timing -------------------------------------------------------------- */
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Seconds per call of fn(arg): the median of 7 samples of enough calls to
    last about 20 ms each. */

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
+
 enum { MINIBUF, CPYTHON, SIDES };
 enum { SAMPLES = 31 };
 
@@ -46,21 +48,6 @@ static const char *name_of_case;
 static double seconds[SIDES][SAMPLES];
 
 enum { STEPS_PER_CASE = 1 + 2 * SAMPLES };
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double
 median(const double *values, int n)
