@@ -321,7 +321,10 @@ memory_dealloc(PyObject *self)
 
 /* --- memoryview as an exporter ------------------------------------------- */
 
-/* The request rules in CPython's order, with memoryview's messages. */
+/* The request rules in CPython's order, with memoryview's messages.  The
+   requests that take any strided layout (PyBUF_FULL, PyBUF_FULL_RO,
+   PyBUF_RECORDS, PyBUF_STRIDED and their read-only forms) meet no rule
+   but the format's and the writable one's, and go first. */
 static int
 memory_getbuf(PyObject *self, Py_buffer *view, int flags)
 {
@@ -330,6 +333,16 @@ memory_getbuf(PyObject *self, Py_buffer *view, int flags)
     int f = (mv->flags & _Py_MEMORYVIEW_FORTRAN) != 0;
     CHECK_RELEASED(mv, -1);
     *view = mv->view;
+    if (mb_wants_any_strides(flags)
+        && (mb_accepts_suboffsets(flags) || !(mv->flags & _Py_MEMORYVIEW_PIL))
+        && !(mb_wants_writable(flags) && mv->view.readonly)) {
+        if (!mb_wants_format(flags)) {
+            view->format = NULL;
+        }
+        view->obj = Py_NewRef(self);
+        mv->exports++;
+        return 0;
+    }
     view->obj = NULL;
     if (mb_wants_writable(flags) && mv->view.readonly) {
         return mb_refuse("memoryview: underlying buffer is not writable");

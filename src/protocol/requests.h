@@ -65,6 +65,17 @@ mb_wants_any_contiguous(int flags)
     return (flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS;
 }
 
+/* Strides (so shape too) asked for, and no contiguity: a request that
+   takes any strided layout as it is, tested with one mask (the three
+   contiguity requests are PyBUF_STRIDES and a bit of their own). */
+static inline int
+mb_wants_any_strides(int flags)
+{
+    const int contiguity = (PyBUF_C_CONTIGUOUS | PyBUF_F_CONTIGUOUS
+                            | PyBUF_ANY_CONTIGUOUS) & ~PyBUF_STRIDES;
+    return (flags & (PyBUF_STRIDES | contiguity)) == PyBUF_STRIDES;
+}
+
 /* The consumer follows suboffsets; without them, a view that needs them
    must be refused. */
 static inline int
