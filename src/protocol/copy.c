@@ -57,11 +57,16 @@ next_index(Py_ssize_t *index, const Py_ssize_t *shape, int ndim,
 /* Copies `count` items one at a time, visiting src's shape in C or Fortran
    index order; with `rotated`, the index is stepped before each copy, as
    CPython's PyObject_CopyData does.  Each item moves with memmove, so
-   overlapping memory gives the order's result. */
+   overlapping memory gives the order's result.  Items of no bytes copy
+   nothing, and their addresses (which suboffsets may lead anywhere, NULL
+   included) are not computed. */
 static void
 copy_items_in_order(const MbLayout *dst, const MbLayout *src,
                     Py_ssize_t count, int fortran, int rotated)
 {
+    if (src->itemsize == 0) {
+        return;
+    }
     Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
     for (Py_ssize_t t = 0; t < count; t++) {
         if (rotated) {

@@ -222,13 +222,16 @@ mb_contiguous_strides(int ndim, const Py_ssize_t *shape, Py_ssize_t *strides,
 }
 
 /* The address a PIL-style pointer at p leads to, plus suboffset.  The
-   pointer is read with memcpy: p need not be aligned. */
+   pointer is read with memcpy: p need not be aligned.  The sum is taken
+   in unsigned arithmetic, as PyBuffer_GetPointer's strides are: a pointer
+   read from memory may be anything (NULL in an exporter that lies about
+   its layout), and only a valid one gives a valid address. */
 static inline char *
 mb_follow(const char *p, Py_ssize_t suboffset)
 {
     char *target;
     memcpy(&target, p, sizeof(target));
-    return target + suboffset;
+    return (char *)((uintptr_t)target + (uintptr_t)suboffset);
 }
 
 /* --- Values of struct items (structvalue.c) ------------------------------ */

@@ -22,13 +22,14 @@
 #define ARENA 16384
 #define MIDDLE (ARENA / 2)
 #define MAX_DIMS 128
-#define ROWS 128
+#define ROWS 256
 #define OUT 4096
 
 /* The memory views point into.  A PIL layout's table of ROWS row
-   pointers sits at the middle, each pointing at one of 8 rows further
-   on: however many rows an inconsistent view counts, every pointer it
-   follows is valid. */
+   pointers sits at the middle, each pointing at one of 8 rows 4 KiB
+   further on: however many rows an inconsistent view counts (at most 8,
+   or a 1-D view without shape whose len grew by up to 3 x 64 bytes: 256
+   rows of one byte), every pointer it follows is valid. */
 static unsigned char arena[ARENA];
 static Py_ssize_t shape_store[MAX_DIMS], strides_store[MAX_DIMS];
 static Py_ssize_t suboffsets_store[MAX_DIMS];
@@ -156,7 +157,7 @@ consistent(FuzzInput *fi, Py_buffer *v)
     v->buf = arena + MIDDLE;
     v->suboffsets = NULL;
     if (v->ndim > 0 && fuzz_below(fi, 5) == 0) {
-        /* PIL: the row pointers at the middle, the rows 2 KiB further. */
+        /* PIL: the row pointers at the middle, the rows 4 KiB further. */
         shape_store[0] = fuzz_between(fi, 0, 8);
         v->len = v->itemsize * shape_store[0];
         for (int i = 1; i < v->ndim; i++) {
@@ -164,7 +165,7 @@ consistent(FuzzInput *fi, Py_buffer *v)
         }
         strides_store[0] = sizeof(unsigned char *);
         for (int r = 0; r < ROWS; r++) {
-            unsigned char *row = arena + MIDDLE + 2048 + 64 * (r % 8);
+            unsigned char *row = arena + MIDDLE + 4096 + 64 * (r % 8);
             memcpy(arena + MIDDLE + r * sizeof(row), &row, sizeof(row));
         }
         v->suboffsets = suboffsets_store;
