@@ -321,35 +321,15 @@ memory_dealloc(PyObject *self)
 
 /* --- memoryview as an exporter ------------------------------------------- */
 
-/* The request rules in CPython's order, with memoryview's messages.  The
-   requests that take any strided layout (PyBUF_FULL, PyBUF_FULL_RO,
-   PyBUF_RECORDS, PyBUF_STRIDED and their read-only forms) meet no rule
-   but the format's and the writable one's, and go first. */
+/* The layout rules of a request, after the writable and format ones, in
+   CPython's order with memoryview's messages: contiguity, suboffsets,
+   strides, shape; view (a copy of mv's) is trimmed to what the request
+   asks for.  0, or -1 with BufferError. */
 static int
-memory_getbuf(PyObject *self, Py_buffer *view, int flags)
+apply_layout_rules(const PyMemoryViewObject *mv, Py_buffer *view, int flags)
 {
-    PyMemoryViewObject *mv = (PyMemoryViewObject *)self;
     int c = (mv->flags & _Py_MEMORYVIEW_C) != 0;
     int f = (mv->flags & _Py_MEMORYVIEW_FORTRAN) != 0;
-    CHECK_RELEASED(mv, -1);
-    *view = mv->view;
-    if (mb_wants_any_strides(flags)
-        && (mb_accepts_suboffsets(flags) || !(mv->flags & _Py_MEMORYVIEW_PIL))
-        && !(mb_wants_writable(flags) && mv->view.readonly)) {
-        if (!mb_wants_format(flags)) {
-            view->format = NULL;
-        }
-        view->obj = Py_NewRef(self);
-        mv->exports++;
-        return 0;
-    }
-    view->obj = NULL;
-    if (mb_wants_writable(flags) && mv->view.readonly) {
-        return mb_refuse("memoryview: underlying buffer is not writable");
-    }
-    if (!mb_wants_format(flags)) {
-        view->format = NULL;
-    }
     if (mb_wants_c_contiguous(flags) && !c) {
         return mb_refuse("memoryview: underlying buffer is not "
                          "C-contiguous");
@@ -380,6 +360,34 @@ memory_getbuf(PyObject *self, Py_buffer *view, int flags)
         }
         view->ndim = 1;
         view->shape = NULL;
+    }
+    return 0;
+}
+
+/* The request rules in CPython's order, with memoryview's messages.  The
+   requests that take any strided layout (PyBUF_FULL, PyBUF_FULL_RO,
+   PyBUF_RECORDS, PyBUF_STRIDED and their read-only forms) can break none
+   of the layout rules unless the view needs suboffsets, so they skip
+   them. */
+static int
+memory_getbuf(PyObject *self, Py_buffer *view, int flags)
+{
+    PyMemoryViewObject *mv = (PyMemoryViewObject *)self;
+    CHECK_RELEASED(mv, -1);
+    *view = mv->view;
+    view->obj = NULL;
+    if (mb_wants_writable(flags) && mv->view.readonly) {
+        return mb_refuse("memoryview: underlying buffer is not writable");
+    }
+    if (!mb_wants_format(flags)) {
+        view->format = NULL;
+    }
+    if (!mb_wants_any_strides(flags)
+        || (!mb_accepts_suboffsets(flags)
+            && (mv->flags & _Py_MEMORYVIEW_PIL))) {
+        if (apply_layout_rules(mv, view, flags) < 0) {
+            return -1;
+        }
     }
     view->obj = Py_NewRef(self);
     mv->exports++;
