@@ -394,6 +394,68 @@ START_TEST(test_strided_transpositions_of_every_item_size)
 }
 END_TEST
 
+/* An array of 8-byte items, planes x rows x cols, seen with its last two
+   axes swapped (NumPy's transpose(0, 2, 1)) and gathered into C order: a
+   copy of several MiB whose source rows (cols items, row_pad more
+   between rows) span little enough for the second-level cache is swept
+   two destination rows at a time with streaming stores, from rows walked
+   forwards or backwards; an odd number of destination rows ends with one
+   row on its own; an odd number of columns, a destination 8 bytes past
+   16 and rows too far apart take the tiles.  The source ends at its last
+   item, so that a read past it shows in the sanitizer build. */
+START_TEST(test_large_swapped_axes_gathers_match_reference)
+{
+    static const struct {
+        Py_ssize_t planes, rows, cols, row_pad, misalign;
+        int backwards;
+    } cases[] = {
+        {64, 256, 64, 0, 0, 0},  {40, 256, 63, 0, 0, 0},
+        {40, 254, 65, 3, 0, 1},  {64, 256, 64, 0, 8, 0},
+        {40, 255, 64, 0, 0, 0},  {8, 1024, 64, 0, 0, 0},
+        {2, 4096, 130, 0, 16, 1},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        Py_ssize_t planes = cases[k].planes, rows = cases[k].rows;
+        Py_ssize_t cols = cases[k].cols;
+        Py_ssize_t row_stride = (cols + cases[k].row_pad) * 8;
+        Py_ssize_t plane_stride = rows * row_stride;
+        Py_ssize_t span = planes * plane_stride - cases[k].row_pad * 8;
+        size_t bytes = (size_t)(planes * rows * cols * 8);
+        char *src = malloc((size_t)span), *out = malloc(bytes + 128);
+        char *expected = malloc(bytes);
+        ck_assert_ptr_nonnull(src);
+        ck_assert_ptr_nonnull(out);
+        ck_assert_ptr_nonnull(expected);
+        fill_random(src, (size_t)span);
+        memset(out, 0, bytes + 128);
+        char *dst = out + (64 - (uintptr_t)out % 64) + cases[k].misalign;
+        Py_ssize_t shape[3] = {planes, cols, rows};
+        Py_ssize_t strides[3] = {plane_stride, 8, row_stride};
+        char *first = src;
+        if (cases[k].backwards) {
+            strides[2] = -row_stride;
+            first = src + (rows - 1) * row_stride;
+        }
+        Py_buffer view = strided_view(first, 8, 3, shape, strides);
+        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'C'),
+                         0);
+        char *e = expected;
+        for (Py_ssize_t i = 0; i < planes; i++) {
+            for (Py_ssize_t j = 0; j < cols; j++) {
+                for (Py_ssize_t r = 0; r < rows; r++, e += 8) {
+                    memcpy(e, first + i * strides[0] + j * strides[1]
+                                  + r * strides[2], 8);
+                }
+            }
+        }
+        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        free(src);
+        free(out);
+        free(expected);
+    }
+}
+END_TEST
+
 /* Gathers of several MiB into contiguous memory already written take the
    streaming stores for items of 4, 8, 12 and 16 bytes: every other item,
    in one dimension and in rows. */
@@ -760,6 +822,7 @@ copy_suite(void)
     tcase_add_test(tc, test_large_gathers_match_reference);
     tcase_add_test(tc, test_copies_do_not_allocate);
     tcase_add_test(tc, test_strided_transpositions_of_every_item_size);
+    tcase_add_test(tc, test_large_swapped_axes_gathers_match_reference);
     tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_to_contiguous_length_rules);
     tcase_add_test(tc, test_to_contiguous_of_views_that_cannot_be_described);

@@ -51,6 +51,10 @@
    stores, where the items allow it. */
 #define STREAM_BYTES ((Py_ssize_t)4 << 20)
 
+/* A plane whose source spans at most this many bytes stays in the
+   second-level cache while it is swept (sweep_in_pairs). */
+#define SWEEP_BYTES ((size_t)256 << 10)
+
 /* k * stride in unsigned arithmetic, wrapping around: multiples of the
    strides are computed before it is known that they will be used (for a
    row of fewer than four items, the unrolled steps never are), and
@@ -537,6 +541,57 @@ stream_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
         return;
     }
 }
+/* A plane of 8-byte items gathered row by row of the destination, two
+   rows at a time: each pair of source items along q (16 bytes) goes, by
+   one interleave, to the same place in the two rows, which are written
+   start to end with 16-byte streaming stores.  Only two lines of the
+   destination are open at once, and where its rows are adjacent the plane
+   is written in the order of memory; the source lines, read once per pair
+   of rows, stay in the second-level cache when the plane's source does
+   (SWEEP_BYTES).  Tiles, which write each row a line at a time and so
+   scatter the writes, are the better order everywhere else (measured:
+   docs/performance.md).  Assumptions: the source steps 8 bytes along q;
+   d and dsq are multiples of 16; np is even. */
+static void
+sweep_in_pairs(char *d, const char *s, Py_ssize_t np, Py_ssize_t nq,
+               Py_ssize_t ssp, Py_ssize_t dsq)
+{
+    assert((uintptr_t)d % 16 == 0 && dsq % 16 == 0 && np % 2 == 0);
+    Py_ssize_t j = 0;
+    for (; j + 1 < nq; j += 2) {
+        char *d0 = d + j * dsq, *d1 = d0 + dsq;
+        const char *sr = s + j * 8;
+        for (Py_ssize_t i = 0; i < np; i += 2) {
+            __m128i a = _mm_loadu_si128(
+                (const __m128i *)(const void *)(sr + i * ssp));
+            __m128i b = _mm_loadu_si128(
+                (const __m128i *)(const void *)(sr + (i + 1) * ssp));
+            _mm_stream_si128((__m128i *)(void *)(d0 + 8 * i),
+                             _mm_unpacklo_epi64(a, b));
+            _mm_stream_si128((__m128i *)(void *)(d1 + 8 * i),
+                             _mm_unpackhi_epi64(a, b));
+        }
+    }
+    if (j < nq) {
+        const Py_ssize_t height = 1, ssq = 0;
+        stream_tile(d + j * dsq, s + j * 8, np, height, ssp, dsq, ssq, 8);
+    }
+}
+
+/* Whether the plane p, q of the nest is copied by sweep_in_pairs: a
+   streamed copy of 8-byte items, contiguous along p in the destination
+   and along q in the source, whose source for one sweep of p (np lines
+   ssp apart) spans at most SWEEP_BYTES. */
+static int
+sweeps_in_pairs(const char *d, const LoopNest *nest, int p, int q)
+{
+    Py_ssize_t np = nest->shape[p];
+    return nest->stream && nest->itemsize == 8
+           && nest->dst_strides[p] == 8 && nest->src_strides[q] == 8
+           && nest->dst_strides[q] % 16 == 0 && (uintptr_t)d % 16 == 0
+           && np % 2 == 0
+           && magnitude(nest->src_strides[p]) <= SWEEP_BYTES / (size_t)np;
+}
 #endif
 
 /* A row gathered into contiguous destination items with streaming stores
@@ -695,6 +750,12 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
     Py_ssize_t dsp = nest->dst_strides[p], dsq = nest->dst_strides[q];
     Py_ssize_t ssp = nest->src_strides[p], ssq = nest->src_strides[q];
     Py_ssize_t items = tile_items(nest->itemsize);
+#if defined(HAVE_STREAMING_STORES)
+    if (sweeps_in_pairs(d, nest, p, q)) {
+        sweep_in_pairs(d, s, np, nq, ssp, dsq);
+        return;
+    }
+#endif
     for (Py_ssize_t p0 = 0, width; p0 < np; p0 += width) {
         int stream = nest->stream;
         width = tile_width(d + p0 * dsp, np - p0, items, dsp, nest->itemsize,
