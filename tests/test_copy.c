@@ -457,35 +457,42 @@ START_TEST(test_large_swapped_axes_gathers_match_reference)
 END_TEST
 
 /* Gathers of several MiB into contiguous memory already written take the
-   streaming stores for items of 4, 8, 12 and 16 bytes: every other item,
-   in one dimension and in rows. */
+   streaming stores: every other item, in one dimension and in rows; items
+   of 1, 2 and 4 bytes sixteen bytes at a time from the first 16-byte
+   boundary of a destination `misalign` bytes past one (not at all when
+   it is not aligned to its items), items of 8, 12 and 16 bytes one at a
+   time.  The source ends at its last item, so that a read past it shows
+   in the sanitizer build. */
 START_TEST(test_large_gathers_match_reference)
 {
     static const struct {
-        Py_ssize_t rows, cols, itemsize;
-    } cases[] = {{1, 600000, 8}, {1, 1100000, 4}, {700, 900, 8},
-                 {1000, 1101, 4}, {1, 400000, 12}, {600, 701, 12},
-                 {1, 300000, 16}, {500, 700, 16}};
+        Py_ssize_t rows, cols, itemsize, misalign;
+    } cases[] = {{1, 600000, 8, 0},   {1, 1100000, 4, 0}, {700, 900, 8, 0},
+                 {1000, 1101, 4, 0},  {1, 400000, 12, 0}, {600, 701, 12, 0},
+                 {1, 300000, 16, 0},  {500, 700, 16, 0},  {1, 4200000, 1, 0},
+                 {3, 1500001, 1, 5},  {1, 2200000, 2, 6}, {1000, 2101, 2, 3},
+                 {1, 1100000, 4, 12}, {1000, 1101, 4, 2}};
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
         Py_ssize_t size = cases[k].itemsize;
         size_t bytes = (size_t)(rows * cols * size);
-        char *src = malloc(2 * bytes), *out = malloc(bytes);
-        char *expected = malloc(bytes);
+        char *src = malloc(2 * bytes - (size_t)size);
+        char *out = malloc(bytes + 16), *expected = malloc(bytes);
         ck_assert_ptr_nonnull(src);
         ck_assert_ptr_nonnull(out);
         ck_assert_ptr_nonnull(expected);
-        fill_random(src, 2 * bytes);
-        memset(out, 0, bytes);
+        fill_random(src, 2 * bytes - (size_t)size);
+        memset(out, 0, bytes + 16);
+        char *dst = out + (16 - (uintptr_t)out % 16) % 16 + cases[k].misalign;
         Py_ssize_t shape[2] = {rows, cols};
         Py_ssize_t strides[2] = {2 * cols * size, 2 * size};
         Py_buffer view = strided_view(src, size, 2, shape, strides);
-        ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, view.len, 'C'),
+        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'C'),
                          0);
         for (Py_ssize_t t = 0; t < rows * cols; t++) {
             memcpy(expected + t * size, src + 2 * t * size, (size_t)size);
         }
-        ck_assert_msg(memcmp(out, expected, bytes) == 0, "case %zu", k);
+        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
         free(src);
         free(out);
         free(expected);
@@ -493,25 +500,33 @@ START_TEST(test_large_gathers_match_reference)
 }
 END_TEST
 
-/* Every other byte of a source that ends at its last item: the vector
-   gather must not read past it (a regression the copy fuzzer found; the
-   sanitizer build catches the read). */
+/* Every other item (of 1, 2 and 4 bytes) of a source that ends at its
+   last item: the vector gather must not read past it (a regression the
+   copy fuzzer found; the sanitizer build catches the read). */
 START_TEST(test_gather_reads_nothing_past_the_last_item)
 {
-    for (Py_ssize_t n = 1; n <= 70; n++) {
-        char *src = malloc((size_t)(2 * n - 1));
-        char out[70];
-        ck_assert_ptr_nonnull(src);
-        for (Py_ssize_t i = 0; i < 2 * n - 1; i++) {
-            src[i] = (char)i;
+    for (Py_ssize_t e = 1; e <= 4; e *= 2) {
+        for (Py_ssize_t n = 1; n <= 70; n++) {
+            unsigned char *src = malloc((size_t)((2 * n - 1) * e));
+            unsigned char out[70 * 4];
+            ck_assert_ptr_nonnull(src);
+            for (Py_ssize_t i = 0; i < (2 * n - 1) * e; i++) {
+                src[i] = (unsigned char)i;
+            }
+            Py_ssize_t shape[1] = {n}, strides[1] = {2 * e};
+            Py_buffer view = strided_view(src, e, 1, shape, strides);
+            ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, n * e, 'C'),
+                             0);
+            Py_ssize_t wrong = -1;
+            for (Py_ssize_t i = 0; i < n * e && wrong < 0; i++) {
+                if (out[i] != (unsigned char)(2 * (i / e) * e + i % e)) {
+                    wrong = i;
+                }
+            }
+            ck_assert_msg(wrong < 0, "items of %zd bytes, %zd of them: "
+                          "byte %zd", e, n, wrong);
+            free(src);
         }
-        Py_ssize_t shape[1] = {n}, strides[1] = {2};
-        Py_buffer view = strided_view(src, 1, 1, shape, strides);
-        ck_assert_int_eq(PyBuffer_ToContiguous(out, &view, n, 'C'), 0);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            ck_assert_int_eq(out[i], (char)(2 * i));
-        }
-        free(src);
     }
 }
 END_TEST

@@ -137,30 +137,67 @@ simplify(LoopNest *nest, const MbLayout *dst, const MbLayout *src)
         }                                                               \
     } while (0)
 
-/* Every other byte of s into n contiguous bytes at d: 32 bytes in, 16 out
-   per step with SSE2; the tail byte by byte.  A step reads the byte after
-   its last item, so it runs only while another item follows: the source
-   may end at its last item.  Returns how many were copied. */
-static Py_ssize_t
-gather_every_other_byte(char *d, const char *s, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
 #if defined(__SSE2__)
-    const __m128i low_bytes = _mm_set1_epi16(0x00ff);
-    for (; i + 16 < n; i += 16) {
-        __m128i a = _mm_loadu_si128(
-            (const __m128i *)(const void *)(s + 2 * i));
-        __m128i b = _mm_loadu_si128(
-            (const __m128i *)(const void *)(s + 2 * i + 16));
-        __m128i packed = _mm_packus_epi16(_mm_and_si128(a, low_bytes),
-                                          _mm_and_si128(b, low_bytes));
-        _mm_storeu_si128((__m128i *)(void *)(d + i), packed);
+/* K items of e bytes along q from p: contiguous (ssq = e), or every other
+   one (ssq = 2 e), read as 32 bytes, the last of which is the byte after
+   the K-th item. */
+static inline __m128i
+load_items(const char *p, Py_ssize_t e, int every_other)
+{
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (!every_other) {
+        return a;
     }
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    switch (e) {
+    case 1:
+        return _mm_packus_epi16(_mm_and_si128(a, _mm_set1_epi16(0xff)),
+                                _mm_and_si128(b, _mm_set1_epi16(0xff)));
+    case 2:
+        /* The low halves sign-extended, so that the saturating pack
+           keeps them as they are. */
+        return _mm_packs_epi32(_mm_srai_epi32(_mm_slli_epi32(a, 16), 16),
+                               _mm_srai_epi32(_mm_slli_epi32(b, 16), 16));
+    default:
+        return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a),
+                                               _mm_castsi128_ps(b),
+                                               _MM_SHUFFLE(2, 0, 2, 0)));
+    }
+}
+
+#endif
+
+/* Every other item of e = 1, 2 or 4 bytes from s into n contiguous items
+   at d: 32 bytes in, 16 out per step with SSE2 (load_items), written with
+   streaming stores from the first 16-byte boundary when `stream` is set
+   and d is aligned to its items; the rest item by item.  A step reads e
+   bytes past its last item, so it runs only while another item follows:
+   the source may end at its last item. */
+static void
+gather_every_other(char *d, const char *s, Py_ssize_t n, Py_ssize_t e,
+                   int stream)
+{
+    Py_ssize_t i = 0, k = 16 / e;
+#if defined(__SSE2__)
+    if (stream && (uintptr_t)d % (uintptr_t)e == 0) {
+        for (; i < n && (uintptr_t)(d + i * e) % 16 != 0; i++) {
+            memcpy(d + i * e, s + 2 * i * e, (size_t)e);
+        }
+        for (; i + k < n; i += k) {
+            _mm_stream_si128((__m128i *)(void *)(d + i * e),
+                             load_items(s + 2 * i * e, e, 1));
+        }
+    }
+    for (; i + k < n; i += k) {
+        _mm_storeu_si128((__m128i *)(void *)(d + i * e),
+                         load_items(s + 2 * i * e, e, 1));
+    }
+#else
+    (void)stream, (void)k;
 #endif
     for (; i < n; i++) {
-        d[i] = s[2 * i];
+        memcpy(d + i * e, s + 2 * i * e, (size_t)e);
     }
-    return n;
 }
 
 /* A row of items of any other size: a call of memcpy per item, out of
@@ -183,12 +220,13 @@ copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
         memcpy(d, s, (size_t)(n * itemsize));
         return;
     }
+    if (ds == itemsize && ss == 2 * itemsize
+        && (itemsize == 1 || itemsize == 2 || itemsize == 4)) {
+        gather_every_other(d, s, n, itemsize, 0);
+        return;
+    }
     switch (itemsize) {
     case 1:
-        if (ds == 1 && ss == 2) {
-            gather_every_other_byte(d, s, n);
-            return;
-        }
         COPY_ROW(1);
         return;
     case 2:
@@ -329,33 +367,6 @@ tile_items(Py_ssize_t itemsize)
 
 /* How many tiles ahead the source is prefetched. */
 #define PREFETCH_TILES 2
-
-/* K items of e bytes along q from p: contiguous (ssq = e), or every other
-   one (ssq = 2 e), read as 32 bytes, the last of which is the byte after
-   the K-th item. */
-static inline __m128i
-load_items(const char *p, Py_ssize_t e, int every_other)
-{
-    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-    if (!every_other) {
-        return a;
-    }
-    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-    switch (e) {
-    case 1:
-        return _mm_packus_epi16(_mm_and_si128(a, _mm_set1_epi16(0xff)),
-                                _mm_and_si128(b, _mm_set1_epi16(0xff)));
-    case 2:
-        /* The low halves sign-extended, so that the saturating pack
-           keeps them as they are. */
-        return _mm_packs_epi32(_mm_srai_epi32(_mm_slli_epi32(a, 16), 16),
-                               _mm_srai_epi32(_mm_slli_epi32(b, 16), 16));
-    default:
-        return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a),
-                                               _mm_castsi128_ps(b),
-                                               _MM_SHUFFLE(2, 0, 2, 0)));
-    }
-}
 
 /* Row c of a band of the destination: 64 bytes at dr, streamed when
    `stream` is set and they are a whole cache line. */
@@ -601,6 +612,11 @@ copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
                   Py_ssize_t n, Py_ssize_t itemsize)
 {
 #if defined(HAVE_STREAMING_STORES)
+    if (ds == itemsize && ss == 2 * itemsize
+        && (itemsize == 1 || itemsize == 2 || itemsize == 4)) {
+        gather_every_other(d, s, n, itemsize, 1);
+        return;
+    }
     if (ds == itemsize && ss != itemsize && can_stream(d, 0, itemsize)) {
         const Py_ssize_t width = n, height = 1, ssp = ss, dsq = 0, ssq = 0;
         stream_tile(d, s, width, height, ssp, dsq, ssq, itemsize);
