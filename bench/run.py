@@ -4,9 +4,9 @@ adds NumPy's figures when NumPy is there, and prints the table.
     python3 bench/run.py MINIBUF_BINARY CPYTHON_BINARY CPYTHON_PREFIX \
         [--rounds N] [--numpy PYTHON] [--markdown]
 
-Each binary runs N times (3 by default), alternating, and each case keeps
-the median of its runs.  Ratios are CPython's time (or NumPy's) over
-minibuf's: above 1, minibuf is faster.
+Each binary (and NumPy's script) runs N times (3 by default), in turns,
+and each case keeps the median of its runs.  Ratios are CPython's time
+(or NumPy's) over minibuf's: above 1, minibuf is faster.
 """
 import argparse
 import os
@@ -54,16 +54,17 @@ def main():
     options = parser.parse_args()
     env = dict(os.environ, PYTHONHOME=options.prefix)
     env.pop("PYTHONPATH", None)
-    ours, theirs = [], []
+    script = os.path.join(os.path.dirname(__file__), "numpy_bench.py")
+    ours, theirs, numpys = [], [], []
     for _ in range(options.rounds):
+        # The three sides take turns, so that a slow spell of a shared
+        # machine falls on each of them alike.
         ours.append(run([options.minibuf]))
         theirs.append(run([options.cpython], env))
+        if options.numpy:
+            numpys.append(run([options.numpy, script]))
     ours, theirs = medians(ours), medians(theirs)
-    numpy = {}
-    if options.numpy:
-        script = os.path.join(os.path.dirname(__file__), "numpy_bench.py")
-        numpy = medians([run([options.numpy, script])
-                         for _ in range(options.rounds)])
+    numpy = medians(numpys) if numpys else {}
     header = ("case", "minibuf", "CPython", "CPython/minibuf", "GB/s",
               "minibuf/memcpy", "NumPy", "NumPy/minibuf")
     rows = []

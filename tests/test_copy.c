@@ -456,6 +456,62 @@ START_TEST(test_large_swapped_axes_gathers_match_reference)
 }
 END_TEST
 
+/* A 3-D array whose outermost rows are a multiple of 64 KiB apart (a C
+   array of 8 x 128 x 64 float64 has them 64 KiB apart), to Fortran
+   order: the tiles of items of 8, 12 and 16 bytes read their source rows
+   through a buffer, whole tiles and partial ones, rows walked forwards
+   and backwards, streamed from 4 MiB.  The source ends at its last item,
+   so that a read past it shows in the sanitizer build. */
+START_TEST(test_transpositions_of_rows_64_kib_apart_match_reference)
+{
+    static const struct {
+        Py_ssize_t n0, n1, n2, itemsize, apart;  /* apart: in 64 KiB */
+        int backwards;
+    } cases[] = {
+        {40, 8, 64, 8, 1, 0},   {70, 16, 70, 8, 2, 1},
+        {64, 128, 64, 8, 1, 0}, {64, 130, 66, 8, 2, 0},
+        {33, 10, 50, 16, 1, 1}, {33, 10, 50, 12, 3, 0},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        Py_ssize_t n0 = cases[k].n0, n1 = cases[k].n1, n2 = cases[k].n2;
+        Py_ssize_t size = cases[k].itemsize;
+        Py_ssize_t s0 = cases[k].apart << 16, s1 = n2 * size;
+        Py_ssize_t span = (n0 - 1) * s0 + n1 * s1;
+        size_t bytes = (size_t)(n0 * n1 * n2 * size);
+        char *src = malloc((size_t)span), *out = malloc(bytes + 64);
+        char *expected = malloc(bytes);
+        ck_assert_ptr_nonnull(src);
+        ck_assert_ptr_nonnull(out);
+        ck_assert_ptr_nonnull(expected);
+        fill_random(src, (size_t)span);
+        memset(out, 0, bytes + 64);
+        char *dst = out + (64 - (uintptr_t)out % 64);
+        Py_ssize_t shape[3] = {n0, n1, n2}, strides[3] = {s0, s1, size};
+        char *first = src;
+        if (cases[k].backwards) {
+            strides[0] = -s0;
+            first = src + (n0 - 1) * s0;
+        }
+        Py_buffer view = strided_view(first, size, 3, shape, strides);
+        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'F'),
+                         0);
+        char *e = expected;
+        for (Py_ssize_t i2 = 0; i2 < n2; i2++) {
+            for (Py_ssize_t i1 = 0; i1 < n1; i1++) {
+                for (Py_ssize_t i0 = 0; i0 < n0; i0++, e += size) {
+                    memcpy(e, first + i0 * strides[0] + i1 * s1 + i2 * size,
+                           (size_t)size);
+                }
+            }
+        }
+        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        free(src);
+        free(out);
+        free(expected);
+    }
+}
+END_TEST
+
 /* Gathers of several MiB into contiguous memory already written take the
    streaming stores: every other item, in one dimension and in rows; items
    of 1, 2 and 4 bytes sixteen bytes at a time from the first 16-byte
@@ -838,6 +894,7 @@ copy_suite(void)
     tcase_add_test(tc, test_copies_do_not_allocate);
     tcase_add_test(tc, test_strided_transpositions_of_every_item_size);
     tcase_add_test(tc, test_large_swapped_axes_gathers_match_reference);
+    tcase_add_test(tc, test_transpositions_of_rows_64_kib_apart_match_reference);
     tc = mb_tcase(s, "rules");
     tcase_add_test(tc, test_to_contiguous_length_rules);
     tcase_add_test(tc, test_to_contiguous_of_views_that_cannot_be_described);

@@ -16,11 +16,14 @@
  *   against the cache; tiles of bytes are transposed 16 x 16 in SSE2
  *   registers;
  * - rows are copied item by item with loops specialised for items of 1,
- *   2, 4, 8, 12 (three 4-byte fields, an RGB float pixel) and 16 bytes, unrolled, and with SSE2 for the every-other-byte
- *   gather;
- * - a destination of 4 MiB or more, already in memory, gets its items of 4
- *   and 8 bytes written with streaming stores, in tiles and in gathered
- *   rows.
+ *   2, 4, 8, 12 (three 4-byte fields, an RGB float pixel) and 16 bytes,
+ *   unrolled, and with SSE2 for the gather of every other item of 1, 2 or
+ *   4 bytes;
+ * - a destination of 4 MiB or more, already in memory, is written with
+ *   streaming stores, in tiles and in gathered rows; a gather of 8-byte
+ *   items whose source plane fits the second-level cache (swapped axes
+ *   into C order) sweeps the destination two rows at a time instead of
+ *   tiling it.
  * The engine copies only when the order of the copy cannot be seen: it
  * declines layouts with suboffsets (which may point anywhere), layouts
  * whose memory may overlap, and destinations whose items may overlap each
@@ -54,6 +57,15 @@
 /* A plane whose source spans at most this many bytes stays in the
    second-level cache while it is swept (sweep_in_pairs). */
 #define SWEEP_BYTES ((size_t)256 << 10)
+
+/* Lines this many bytes apart fall in the same set of the second-level
+   cache (a way of 64 KiB, in the caches of 256 KiB to 1 MiB of x86-64
+   processors): a tile whose source rows are a multiple of it apart has
+   its lines, a few per row, in one set, too many for its ways, and read
+   item by item they come from the third-level cache again and again
+   (C <-> Fortran of a 3-D float64 array, rows 128 or 512 KiB apart).
+   Such a tile's rows are first copied, whole, into a buffer (copy_tile). */
+#define ALIASING_STRIDE ((size_t)64 << 10)
 
 /* k * stride in unsigned arithmetic, wrapping around: multiples of the
    strides are computed before it is known that they will be used (for a
@@ -646,6 +658,24 @@ in_registers(Py_ssize_t width, Py_ssize_t height, Py_ssize_t dsp,
 #endif
 }
 
+/* Whether a tile's source rows are first copied whole into a buffer
+   (copy_tile_through_buffer): items of 8 to 16 bytes (whose tiles are not
+   transposed in registers), contiguous along q in the source, in rows a
+   multiple of ALIASING_STRIDE apart. */
+static inline int
+buffers_rows(Py_ssize_t ssp, Py_ssize_t ssq, Py_ssize_t itemsize)
+{
+    return itemsize >= 8 && itemsize <= 16 && ssq == itemsize && ssp != 0
+           && magnitude(ssp) % ALIASING_STRIDE == 0;
+}
+
+static void copy_tile_through_buffer(char *d, const char *s,
+                                     Py_ssize_t width, Py_ssize_t height,
+                                     Py_ssize_t dsp, Py_ssize_t ssp,
+                                     Py_ssize_t dsq, Py_ssize_t ssq,
+                                     Py_ssize_t itemsize, int stream,
+                                     int more_q);
+
 /* One tile (see above); more_q says whether items follow the tile along
    q. */
 static void
@@ -653,6 +683,11 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
           Py_ssize_t dsp, Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq,
           Py_ssize_t itemsize, int stream, int more_q)
 {
+    if (buffers_rows(ssp, ssq, itemsize)) {
+        copy_tile_through_buffer(d, s, width, height, dsp, ssp, dsq, ssq,
+                                 itemsize, stream, more_q);
+        return;
+    }
 #if defined(__SSE2__)
     if (in_registers(width, height, dsp, ssq, itemsize, more_q)) {
         if (itemsize == 1) {
@@ -710,6 +745,25 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
         }
         return;
     }
+}
+
+/* A tile whose source rows are first copied, whole and one after the
+   other, into a buffer on the stack (16 x 16 items of 16 bytes at most),
+   then copied from there.  Assumption: buffers_rows. */
+static MB_OUT_OF_LINE void
+copy_tile_through_buffer(char *d, const char *s, Py_ssize_t width,
+                         Py_ssize_t height, Py_ssize_t dsp, Py_ssize_t ssp,
+                         Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize,
+                         int stream, int more_q)
+{
+    char rows[16 * 16 * 16];
+    Py_ssize_t row = height * itemsize;
+    assert(width * row <= (Py_ssize_t)sizeof(rows));
+    for (Py_ssize_t i = 0; i < width; i++) {
+        memcpy(rows + i * row, s + i * ssp, (size_t)row);
+    }
+    copy_tile(d, rows, width, height, dsp, row, dsq, ssq, itemsize, stream,
+              more_q);
 }
 
 /* The width of the next tile, whose rows start at d with `left` items to
