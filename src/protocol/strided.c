@@ -658,6 +658,25 @@ in_registers(Py_ssize_t width, Py_ssize_t height, Py_ssize_t dsp,
 #endif
 }
 
+#if defined(__SSE2__)
+/* A tile of items of 1, 2 or 4 bytes, transposed in registers.
+   Assumption: in_registers. */
+static void
+transpose_tile(char *d, const char *s, Py_ssize_t ssp, Py_ssize_t dsq,
+               Py_ssize_t ssq, Py_ssize_t itemsize, int stream)
+{
+    if (itemsize == 1) {
+        transpose_tile_1(d, s, ssp, dsq, ssq, stream);
+    }
+    else if (itemsize == 2) {
+        transpose_tile_2(d, s, ssp, dsq, ssq, stream);
+    }
+    else {
+        transpose_tile_4(d, s, ssp, dsq, ssq, stream);
+    }
+}
+#endif
+
 /* Whether a tile's source rows are first copied whole into a buffer
    (copy_tile_through_buffer): items of 8 to 16 bytes (whose tiles are not
    transposed in registers), contiguous along q in the source, in rows a
@@ -690,15 +709,7 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
     }
 #if defined(__SSE2__)
     if (in_registers(width, height, dsp, ssq, itemsize, more_q)) {
-        if (itemsize == 1) {
-            transpose_tile_1(d, s, ssp, dsq, ssq, stream);
-        }
-        else if (itemsize == 2) {
-            transpose_tile_2(d, s, ssp, dsq, ssq, stream);
-        }
-        else {
-            transpose_tile_4(d, s, ssp, dsq, ssq, stream);
-        }
+        transpose_tile(d, s, ssp, dsq, ssq, itemsize, stream);
         return;
     }
 #endif
