@@ -257,6 +257,50 @@ strided_view(void *buf, Py_ssize_t itemsize, int ndim, Py_ssize_t *shape,
     return view;
 }
 
+/* The items of view (strides, no suboffsets) one after the other in C
+   or Fortran order, copied one at a time: the reference for the engine. */
+static void
+gathered_by_hand(char *out, const Py_buffer *view, char order)
+{
+    Py_ssize_t index[PyBUF_MAX_NDIM] = {0};
+    int ndim = view->ndim;
+    for (Py_ssize_t t = 0; t < view->len / view->itemsize; t++) {
+        const char *item = view->buf;
+        for (int i = 0; i < ndim; i++) {
+            item += index[i] * view->strides[i];
+        }
+        memcpy(out + t * view->itemsize, item, (size_t)view->itemsize);
+        for (int k = 0; k < ndim; k++) {
+            int i = order == 'C' ? ndim - 1 - k : k;
+            if (++index[i] < view->shape[i]) {
+                break;
+            }
+            index[i] = 0;
+        }
+    }
+}
+
+/* Whether PyBuffer_ToContiguous of view in `order`, into memory already
+   written `misalign` bytes past a cache line, gives gathered_by_hand's
+   bytes. */
+static int
+to_contiguous_matches(const Py_buffer *view, char order,
+                      Py_ssize_t misalign)
+{
+    size_t bytes = (size_t)view->len;
+    char *out = malloc(bytes + 128), *expected = malloc(bytes);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(expected);
+    memset(out, 0, bytes + 128);
+    char *dst = out + (64 - (uintptr_t)out % 64) + misalign;
+    ck_assert_int_eq(PyBuffer_ToContiguous(dst, view, view->len, order), 0);
+    gathered_by_hand(expected, view, order);
+    int same = memcmp(dst, expected, bytes) == 0;
+    free(out);
+    free(expected);
+    return same;
+}
+
 /* Transpositions of several MiB, into memory already written (resident),
    take the engine's streaming stores where the items are 4 or 8 bytes and
    aligned, in tiles of whole cache lines: a destination `misalign` bytes
@@ -279,29 +323,15 @@ START_TEST(test_large_transpositions_match_reference)
         Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
         Py_ssize_t size = cases[k].itemsize;
         size_t bytes = (size_t)(rows * cols * size);
-        char *src = malloc(bytes), *out = malloc(bytes + 128);
-        char *expected = malloc(bytes);
+        char *src = malloc(bytes);
         ck_assert_ptr_nonnull(src);
-        ck_assert_ptr_nonnull(out);
-        ck_assert_ptr_nonnull(expected);
         fill_random(src, bytes);
-        memset(out, 0, bytes + 128);
-        char *dst = out + (64 - (uintptr_t)out % 64) + cases[k].misalign;
         Py_ssize_t shape[2] = {rows, cols};
         Py_ssize_t strides[2] = {cols * size, size};
         Py_buffer view = strided_view(src, size, 2, shape, strides);
-        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'F'),
-                         0);
-        for (Py_ssize_t c = 0; c < cols; c++) {
-            for (Py_ssize_t r = 0; r < rows; r++) {
-                memcpy(expected + (c * rows + r) * size,
-                       src + (r * cols + c) * size, (size_t)size);
-            }
-        }
-        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        ck_assert_msg(to_contiguous_matches(&view, 'F', cases[k].misalign),
+                      "case %zu", k);
         free(src);
-        free(out);
-        free(expected);
     }
 }
 END_TEST
@@ -420,15 +450,9 @@ START_TEST(test_large_swapped_axes_gathers_match_reference)
         Py_ssize_t row_stride = (cols + cases[k].row_pad) * 8;
         Py_ssize_t plane_stride = rows * row_stride;
         Py_ssize_t span = planes * plane_stride - cases[k].row_pad * 8;
-        size_t bytes = (size_t)(planes * rows * cols * 8);
-        char *src = malloc((size_t)span), *out = malloc(bytes + 128);
-        char *expected = malloc(bytes);
+        char *src = malloc((size_t)span);
         ck_assert_ptr_nonnull(src);
-        ck_assert_ptr_nonnull(out);
-        ck_assert_ptr_nonnull(expected);
         fill_random(src, (size_t)span);
-        memset(out, 0, bytes + 128);
-        char *dst = out + (64 - (uintptr_t)out % 64) + cases[k].misalign;
         Py_ssize_t shape[3] = {planes, cols, rows};
         Py_ssize_t strides[3] = {plane_stride, 8, row_stride};
         char *first = src;
@@ -437,21 +461,9 @@ START_TEST(test_large_swapped_axes_gathers_match_reference)
             first = src + (rows - 1) * row_stride;
         }
         Py_buffer view = strided_view(first, 8, 3, shape, strides);
-        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'C'),
-                         0);
-        char *e = expected;
-        for (Py_ssize_t i = 0; i < planes; i++) {
-            for (Py_ssize_t j = 0; j < cols; j++) {
-                for (Py_ssize_t r = 0; r < rows; r++, e += 8) {
-                    memcpy(e, first + i * strides[0] + j * strides[1]
-                                  + r * strides[2], 8);
-                }
-            }
-        }
-        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        ck_assert_msg(to_contiguous_matches(&view, 'C', cases[k].misalign),
+                      "case %zu", k);
         free(src);
-        free(out);
-        free(expected);
     }
 }
 END_TEST
@@ -477,15 +489,9 @@ START_TEST(test_transpositions_of_rows_64_kib_apart_match_reference)
         Py_ssize_t size = cases[k].itemsize;
         Py_ssize_t s0 = cases[k].apart << 16, s1 = n2 * size;
         Py_ssize_t span = (n0 - 1) * s0 + n1 * s1;
-        size_t bytes = (size_t)(n0 * n1 * n2 * size);
-        char *src = malloc((size_t)span), *out = malloc(bytes + 64);
-        char *expected = malloc(bytes);
+        char *src = malloc((size_t)span);
         ck_assert_ptr_nonnull(src);
-        ck_assert_ptr_nonnull(out);
-        ck_assert_ptr_nonnull(expected);
         fill_random(src, (size_t)span);
-        memset(out, 0, bytes + 64);
-        char *dst = out + (64 - (uintptr_t)out % 64);
         Py_ssize_t shape[3] = {n0, n1, n2}, strides[3] = {s0, s1, size};
         char *first = src;
         if (cases[k].backwards) {
@@ -493,21 +499,8 @@ START_TEST(test_transpositions_of_rows_64_kib_apart_match_reference)
             first = src + (n0 - 1) * s0;
         }
         Py_buffer view = strided_view(first, size, 3, shape, strides);
-        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'F'),
-                         0);
-        char *e = expected;
-        for (Py_ssize_t i2 = 0; i2 < n2; i2++) {
-            for (Py_ssize_t i1 = 0; i1 < n1; i1++) {
-                for (Py_ssize_t i0 = 0; i0 < n0; i0++, e += size) {
-                    memcpy(e, first + i0 * strides[0] + i1 * s1 + i2 * size,
-                           (size_t)size);
-                }
-            }
-        }
-        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        ck_assert_msg(to_contiguous_matches(&view, 'F', 0), "case %zu", k);
         free(src);
-        free(out);
-        free(expected);
     }
 }
 END_TEST
@@ -531,27 +524,16 @@ START_TEST(test_large_gathers_match_reference)
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         Py_ssize_t rows = cases[k].rows, cols = cases[k].cols;
         Py_ssize_t size = cases[k].itemsize;
-        size_t bytes = (size_t)(rows * cols * size);
-        char *src = malloc(2 * bytes - (size_t)size);
-        char *out = malloc(bytes + 16), *expected = malloc(bytes);
+        size_t span = (size_t)(2 * rows * cols * size - size);
+        char *src = malloc(span);
         ck_assert_ptr_nonnull(src);
-        ck_assert_ptr_nonnull(out);
-        ck_assert_ptr_nonnull(expected);
-        fill_random(src, 2 * bytes - (size_t)size);
-        memset(out, 0, bytes + 16);
-        char *dst = out + (16 - (uintptr_t)out % 16) % 16 + cases[k].misalign;
+        fill_random(src, span);
         Py_ssize_t shape[2] = {rows, cols};
         Py_ssize_t strides[2] = {2 * cols * size, 2 * size};
         Py_buffer view = strided_view(src, size, 2, shape, strides);
-        ck_assert_int_eq(PyBuffer_ToContiguous(dst, &view, view.len, 'C'),
-                         0);
-        for (Py_ssize_t t = 0; t < rows * cols; t++) {
-            memcpy(expected + t * size, src + 2 * t * size, (size_t)size);
-        }
-        ck_assert_msg(memcmp(dst, expected, bytes) == 0, "case %zu", k);
+        ck_assert_msg(to_contiguous_matches(&view, 'C', cases[k].misalign),
+                      "case %zu", k);
         free(src);
-        free(out);
-        free(expected);
     }
 }
 END_TEST
