@@ -176,7 +176,6 @@ load_items(const char *p, Py_ssize_t e, int every_other)
                                                _MM_SHUFFLE(2, 0, 2, 0)));
     }
 }
-
 #endif
 
 /* Every other item of e = 1, 2 or 4 bytes from s into n contiguous items
@@ -564,6 +563,7 @@ stream_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
         return;
     }
 }
+
 /* A plane of 8-byte items gathered row by row of the destination, two
    rows at a time: each pair of source items along q (16 bytes) goes, by
    one interleave, to the same place in the two rows, which are written
