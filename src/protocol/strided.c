@@ -178,6 +178,15 @@ load_items(const char *p, Py_ssize_t e, int every_other)
 }
 #endif
 
+/* Whether a row is gathered by gather_every_other: every other item of 1,
+   2 or 4 bytes into contiguous items. */
+static inline int
+takes_every_other(Py_ssize_t ds, Py_ssize_t ss, Py_ssize_t itemsize)
+{
+    return ds == itemsize && ss == 2 * itemsize
+           && (itemsize == 1 || itemsize == 2 || itemsize == 4);
+}
+
 /* Every other item of e = 1, 2 or 4 bytes from s into n contiguous items
    at d: 32 bytes in, 16 out per step with SSE2 (load_items), written with
    streaming stores from the first 16-byte boundary when `stream` is set
@@ -231,8 +240,7 @@ copy_row(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss, Py_ssize_t n,
         memcpy(d, s, (size_t)(n * itemsize));
         return;
     }
-    if (ds == itemsize && ss == 2 * itemsize
-        && (itemsize == 1 || itemsize == 2 || itemsize == 4)) {
+    if (takes_every_other(ds, ss, itemsize)) {
         gather_every_other(d, s, n, itemsize, 0);
         return;
     }
@@ -624,8 +632,7 @@ copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
                   Py_ssize_t n, Py_ssize_t itemsize)
 {
 #if defined(HAVE_STREAMING_STORES)
-    if (ds == itemsize && ss == 2 * itemsize
-        && (itemsize == 1 || itemsize == 2 || itemsize == 4)) {
+    if (takes_every_other(ds, ss, itemsize)) {
         gather_every_other(d, s, n, itemsize, 1);
         return;
     }
