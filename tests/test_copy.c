@@ -339,9 +339,10 @@ END_TEST
 /* Transpositions whose source is not contiguous along either dimension
    (every col_step-th item of each row, rows walked forwards or backwards)
    into a Fortran-ordered destination `misalign` bytes past a cache line,
-   and scattered back: every item size, tiles of bytes transposed in
-   registers, with streaming stores from 4 MiB, shapes that are and are
-   not multiples of the tiles.  The source is allocated to end at its last
+   and scattered back: every item size, tiles of 1, 2 and 4 bytes
+   transposed in registers (two lines of the destination wide for 1 and 2
+   bytes, one where fewer items are left), with streaming stores from
+   4 MiB, shapes that are and are not multiples of the tiles.  The source is allocated to end at its last
    item, so that a read past it shows in the sanitizer build. */
 START_TEST(test_strided_transpositions_of_every_item_size)
 {

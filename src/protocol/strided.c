@@ -311,12 +311,17 @@ tile_items(Py_ssize_t itemsize)
  * Items of E = 1, 2 or 4 bytes, K = 16 / E to a 16-byte vector.  A K x K
  * block of items is transposed in log2(K) rounds of interleaving row i
  * with row i + K / 2 (each round moves one bit of the row number into the
- * column number).  A tile is N = 64 / E items along p (a cache line of
- * the destination per row) by N along q, and goes through two buffers in
- * the first-level cache, so that every line of the source and of the
- * destination is touched once, start to end: rows a power of two apart
- * share cache sets, and a tile that read or wrote a vector of each row at
- * a time would evict its own lines before it came back to them.  The
+ * column number).  A tile is N = 64 / E items along q by up to
+ * TILE_LINES(E) * N along p (that many cache lines of each row of the
+ * destination, written one after the other), and goes through two
+ * buffers in the first-level cache, so that every line of the source and
+ * of the destination is touched once, start to end: rows a power of two
+ * apart share cache sets, and a tile that read or wrote a vector of each
+ * row at a time would evict its own lines before it came back to them.
+ * Runs of one line per destination row are too short: the memory's pages
+ * are opened and closed for every line written (measured: a tile of 256
+ * source rows moves 16 MiB in about 1.3 times memcpy's time, one of 64
+ * rows in 2.3 times, docs/performance.md).  The
  * source lines of the tile PREFETCH_TILES further along q are asked for,
  * into the second-level cache, while this one is copied: the rows of a
  * tile are too many streams for the hardware's prefetchers, and share
@@ -387,6 +392,11 @@ tile_items(Py_ssize_t itemsize)
 /* How many tiles ahead the source is prefetched. */
 #define PREFETCH_TILES 2
 
+/* Cache lines of each destination row a tile of items of E bytes
+   transposed in registers writes, at most: two for items of 1 and 2
+   bytes; one for 4 bytes, whose tiles measured slower when wider. */
+#define TILE_LINES(E) ((E) <= 2 ? 2 : 1)
+
 /* Row c of a band of the destination: 64 bytes at dr, streamed when
    `stream` is set and they are a whole cache line. */
 static inline void
@@ -407,22 +417,26 @@ store_line(char *dr, const __m128i line[4], int stream)
     }
 }
 
-/* transpose_tile_E(d, s, ssp, dsq, ssq, stream): a whole N x N tile of
-   items of E bytes whose destination is contiguous along p (dsp = E) and
-   whose source steps E or 2 E bytes along q.  First the N source rows, N
-   items along q each, into `rows`; then, for each band of K destination
-   rows, K x K blocks of `rows` transposed into `band` and the band's rows
-   stored, 64 bytes each.  Assumption: when ssq = 2 E, an item follows the
-   tile along q. */
+/* transpose_tile_E(d, s, ssp, dsq, ssq, lines, stream): a tile of
+   lines * N items along p by N along q, of items of E bytes whose
+   destination is contiguous along p (dsp = E) and whose source steps E or
+   2 E bytes along q.  First the source rows, N items along q each, into
+   `rows`; then, for each band of K destination rows, K x K blocks of
+   `rows` transposed into `band` and the band's rows stored, `lines` lines
+   of 64 bytes each.  Assumptions: 1 <= lines <= TILE_LINES(E); when
+   ssq = 2 E, an item follows the tile along q. */
 #define TRANSPOSE_TILE(E, K, FOR_K, INTERLEAVE_K, ROUNDS)                   \
     static MB_OUT_OF_LINE void                                          \
     transpose_tile_##E(char *d, const char *s, Py_ssize_t ssp,          \
-                       Py_ssize_t dsq, Py_ssize_t ssq, int stream)      \
+                       Py_ssize_t dsq, Py_ssize_t ssq, int lines,       \
+                       int stream)                                      \
     {                                                                   \
-        enum { N = 64 / (E), KV = (K) };                                \
-        __m128i rows[N][4], band[K][4];                                 \
+        enum { N = 64 / (E), KV = (K), LINES = TILE_LINES(E) };         \
+        __m128i rows[LINES * N][4], band[K][4 * LINES];                 \
         int every_other = ssq != (E);                                   \
-        for (Py_ssize_t r = 0; r < N; r++) {                            \
+        assert(lines >= 1 && lines <= LINES);                           \
+        lines = LINES == 1 ? 1 : lines; /* a constant: loops unroll */  \
+        for (Py_ssize_t r = 0; r < lines * N; r++) {                    \
             const char *sr = s + r * ssp;                               \
             const char *ahead = sr + N * ssq * PREFETCH_TILES;          \
             _mm_prefetch(ahead, _MM_HINT_T1);                           \
@@ -433,14 +447,17 @@ store_line(char *dr, const __m128i line[4], int stream)
             }                                                           \
         }                                                               \
         for (int jb = 0; jb < 4; jb++) {                                \
-            for (int ib = 0; ib < 4; ib++) {                            \
+            for (int ib = 0; ib < 4 * lines; ib++) {                    \
                 __m128i v[K], t[K];                                     \
                 FOR_K(LOAD_FROM_ROWS);                                  \
                 ROUNDS(INTERLEAVE_K, UNPACKLO_##E, UNPACKHI_##E);       \
                 FOR_K(STORE_TO_BAND);                                   \
             }                                                           \
             for (int c = 0; c < (K); c++) {                             \
-                store_line(d + ((K) * jb + c) * dsq, band[c], stream);  \
+                char *dr = d + ((K) * jb + c) * dsq;                    \
+                for (int l = 0; l < lines; l++) {                       \
+                    store_line(dr + 64 * l, &band[c][4 * l], stream);   \
+                }                                                       \
             }                                                           \
         }                                                               \
     }
@@ -645,41 +662,53 @@ copy_row_streamed(char *d, Py_ssize_t ds, const char *s, Py_ssize_t ss,
     copy_row(d, ds, s, ss, n, itemsize);
 }
 
-/* Whether a tile can be transposed in registers: a whole tile of items
-   of 1, 2 or 4 bytes, contiguous along p in the destination, whose
-   source steps one or two items along q, and, for two, has an item after
-   the tile along q (more_q). */
+/* Whether the tiles of a plane are transposed in registers, those that
+   are whole (in_registers): items of 1, 2 or 4 bytes, contiguous along p
+   in the destination, whose source steps one or two items along q. */
+static inline int
+register_tiles(Py_ssize_t dsp, Py_ssize_t ssq, Py_ssize_t itemsize)
+{
+#if defined(__SSE2__)
+    return (itemsize == 1 || itemsize == 2 || itemsize == 4)
+           && dsp == itemsize && (ssq == itemsize || ssq == 2 * itemsize);
+#else
+    (void)dsp, (void)ssq, (void)itemsize;
+    return 0;
+#endif
+}
+
+/* Whether a tile is transposed in registers: register_tiles, a whole
+   tile along q, 1 to TILE_LINES(itemsize) lines of the destination along
+   p, and, where the source steps two items along q, an item after the
+   tile along q (more_q). */
 static inline int
 in_registers(Py_ssize_t width, Py_ssize_t height, Py_ssize_t dsp,
              Py_ssize_t ssq, Py_ssize_t itemsize, int more_q)
 {
-#if defined(__SSE2__)
-    return (itemsize == 1 || itemsize == 2 || itemsize == 4)
-           && width == tile_items(itemsize) && height == width
-           && dsp == itemsize
-           && (ssq == itemsize || (ssq == 2 * itemsize && more_q));
-#else
-    (void)width, (void)height, (void)dsp, (void)ssq, (void)itemsize;
-    (void)more_q;
-    return 0;
-#endif
+    Py_ssize_t items = tile_items(itemsize);
+    return register_tiles(dsp, ssq, itemsize) && height == items
+           && width % items == 0 && width >= items
+           && width <= TILE_LINES(itemsize) * items
+           && (ssq == itemsize || more_q);
 }
 
 #if defined(__SSE2__)
 /* A tile of items of 1, 2 or 4 bytes, transposed in registers.
    Assumption: in_registers. */
 static void
-transpose_tile(char *d, const char *s, Py_ssize_t ssp, Py_ssize_t dsq,
-               Py_ssize_t ssq, Py_ssize_t itemsize, int stream)
+transpose_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t ssp,
+               Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize,
+               int stream)
 {
+    int lines = (int)(width / tile_items(itemsize));
     if (itemsize == 1) {
-        transpose_tile_1(d, s, ssp, dsq, ssq, stream);
+        transpose_tile_1(d, s, ssp, dsq, ssq, lines, stream);
     }
     else if (itemsize == 2) {
-        transpose_tile_2(d, s, ssp, dsq, ssq, stream);
+        transpose_tile_2(d, s, ssp, dsq, ssq, lines, stream);
     }
     else {
-        transpose_tile_4(d, s, ssp, dsq, ssq, stream);
+        transpose_tile_4(d, s, ssp, dsq, ssq, lines, stream);
     }
 }
 #endif
@@ -716,7 +745,7 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
     }
 #if defined(__SSE2__)
     if (in_registers(width, height, dsp, ssq, itemsize, more_q)) {
-        transpose_tile(d, s, ssp, dsq, ssq, itemsize, stream);
+        transpose_tile(d, s, width, ssp, dsq, ssq, itemsize, stream);
         return;
     }
 #endif
@@ -838,6 +867,10 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
     Py_ssize_t dsp = nest->dst_strides[p], dsq = nest->dst_strides[q];
     Py_ssize_t ssp = nest->src_strides[p], ssq = nest->src_strides[q];
     Py_ssize_t items = tile_items(nest->itemsize);
+    /* Tiles transposed in registers reach up to TILE_LINES lines along
+       p, in whole lines where they can. */
+    Py_ssize_t wide = register_tiles(dsp, ssq, nest->itemsize)
+                      ? TILE_LINES(nest->itemsize) * items : items;
 #if defined(HAVE_STREAMING_STORES)
     if (sweeps_in_pairs(d, nest, p, q)) {
         sweep_in_pairs(d, s, np, nq, ssp, dsq);
@@ -846,8 +879,11 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
 #endif
     for (Py_ssize_t p0 = 0, width; p0 < np; p0 += width) {
         int stream = nest->stream;
-        width = tile_width(d + p0 * dsp, np - p0, items, dsp, nest->itemsize,
+        width = tile_width(d + p0 * dsp, np - p0, wide, dsp, nest->itemsize,
                            &stream);
+        if (width > items) {
+            width -= width % items;
+        }
         for (Py_ssize_t q0 = 0; q0 < nq; q0 += items) {
             Py_ssize_t height = q0 + items < nq ? items : nq - q0;
             int more_q = q0 + height < nq;
