@@ -11,10 +11,10 @@
  *   the innermost;
  * - when the destination steps least along one dimension and the source
  *   along another (a transposition: C <-> Fortran, swapped axes, with or
- *   without gaps), the two dimensions are copied in square tiles small
- *   enough for the first-level cache, so that neither side is walked
- *   against the cache; tiles of bytes are transposed 16 x 16 in SSE2
- *   registers;
+ *   without gaps), the two dimensions are copied in tiles small enough
+ *   for the first-level cache, so that neither side is walked against
+ *   the cache; tiles of 1, 2 and 4 bytes are transposed in SSE2
+ *   registers, 16 x 16 bytes at a time;
  * - rows are copied item by item with loops specialised for items of 1,
  *   2, 4, 8, 12 (three 4-byte fields, an RGB float pixel) and 16 bytes,
  *   unrolled, and with SSE2 for the gather of every other item of 1, 2 or
@@ -394,7 +394,10 @@ tile_items(Py_ssize_t itemsize)
 
 /* Cache lines of each destination row a tile of items of E bytes
    transposed in registers writes, at most: two for items of 1 and 2
-   bytes; one for 4 bytes, whose tiles measured slower when wider. */
+   bytes, one for 4 bytes, whose tiles measured slower when wider.  Where
+   the source steps two items along q, a tile of 1- or 2-byte items is as
+   many bands of N items tall (a tall tile): it then reads four lines of
+   each source row instead of two. */
 #define TILE_LINES(E) ((E) <= 2 ? 2 : 1)
 
 /* Row c of a band of the destination: 64 bytes at dr, streamed when
@@ -417,36 +420,36 @@ store_line(char *dr, const __m128i line[4], int stream)
     }
 }
 
-/* transpose_tile_E(d, s, ssp, dsq, ssq, lines, stream): a tile of
-   lines * N items along p by N along q, of items of E bytes whose
-   destination is contiguous along p (dsp = E) and whose source steps E or
-   2 E bytes along q.  First the source rows, N items along q each, into
+/* NAME(d, s, ssp, dsq, ssq, lines, stream): a tile of lines * N items
+   along p by BANDS * N along q, of items of E bytes whose destination is
+   contiguous along p (dsp = E) and whose source steps E or 2 E bytes
+   along q.  First the source rows, BANDS * N items along q each, into
    `rows`; then, for each band of K destination rows, K x K blocks of
    `rows` transposed into `band` and the band's rows stored, `lines` lines
    of 64 bytes each.  Assumptions: 1 <= lines <= TILE_LINES(E); when
    ssq = 2 E, an item follows the tile along q. */
-#define TRANSPOSE_TILE(E, K, FOR_K, INTERLEAVE_K, ROUNDS)                   \
+#define TRANSPOSE_TILE(NAME, E, BANDS, K, FOR_K, INTERLEAVE_K, ROUNDS)    \
     static MB_OUT_OF_LINE void                                          \
-    transpose_tile_##E(char *d, const char *s, Py_ssize_t ssp,          \
-                       Py_ssize_t dsq, Py_ssize_t ssq, int lines,       \
-                       int stream)                                      \
+    NAME(char *d, const char *s, Py_ssize_t ssp, Py_ssize_t dsq,        \
+         Py_ssize_t ssq, int lines, int stream)                         \
     {                                                                   \
         enum { N = 64 / (E), KV = (K), LINES = TILE_LINES(E) };         \
-        __m128i rows[LINES * N][4], band[K][4 * LINES];                 \
+        __m128i rows[LINES * N][4 * (BANDS)], band[K][4 * LINES];       \
         int every_other = ssq != (E);                                   \
         assert(lines >= 1 && lines <= LINES);                           \
         lines = LINES == 1 ? 1 : lines; /* a constant: loops unroll */  \
         for (Py_ssize_t r = 0; r < lines * N; r++) {                    \
             const char *sr = s + r * ssp;                               \
-            const char *ahead = sr + N * ssq * PREFETCH_TILES;          \
-            _mm_prefetch(ahead, _MM_HINT_T1);                           \
-            _mm_prefetch(ahead + 64, _MM_HINT_T1);                      \
-            for (int m = 0; m < 4; m++) {                               \
+            const char *ahead = sr + (BANDS) * N * ssq * PREFETCH_TILES; \
+            for (int k = 0; k < 2 * (BANDS); k++) {                     \
+                _mm_prefetch(ahead + 64 * k, _MM_HINT_T1);              \
+            }                                                           \
+            for (int m = 0; m < 4 * (BANDS); m++) {                     \
                 rows[r][m] = load_items(sr + m * (K) * ssq, (E),        \
                                         every_other);                   \
             }                                                           \
         }                                                               \
-        for (int jb = 0; jb < 4; jb++) {                                \
+        for (int jb = 0; jb < 4 * (BANDS); jb++) {                      \
             for (int ib = 0; ib < 4 * lines; ib++) {                    \
                 __m128i v[K], t[K];                                     \
                 FOR_K(LOAD_FROM_ROWS);                                  \
@@ -485,9 +488,13 @@ store_line(char *dr, const __m128i line[4], int stream)
         I(LO, HI, v, t);                                                \
     } while (0)
 
-TRANSPOSE_TILE(1, 16, FOR_16, INTERLEAVE_16, ROUNDS_4)
-TRANSPOSE_TILE(2, 8, FOR_8, INTERLEAVE_8, ROUNDS_3)
-TRANSPOSE_TILE(4, 4, FOR_4, INTERLEAVE_4, ROUNDS_2)
+TRANSPOSE_TILE(transpose_tile_1, 1, 1, 16, FOR_16, INTERLEAVE_16, ROUNDS_4)
+TRANSPOSE_TILE(transpose_tile_2, 2, 1, 8, FOR_8, INTERLEAVE_8, ROUNDS_3)
+TRANSPOSE_TILE(transpose_tile_4, 4, 1, 4, FOR_4, INTERLEAVE_4, ROUNDS_2)
+TRANSPOSE_TILE(transpose_tall_tile_1, 1, TILE_LINES(1), 16, FOR_16,
+               INTERLEAVE_16, ROUNDS_4)
+TRANSPOSE_TILE(transpose_tall_tile_2, 2, TILE_LINES(2), 8, FOR_8,
+               INTERLEAVE_8, ROUNDS_3)
 #endif
 
 /* Whether rows of items of itemsize bytes starting at d, dsq apart, can
@@ -677,16 +684,20 @@ register_tiles(Py_ssize_t dsp, Py_ssize_t ssq, Py_ssize_t itemsize)
 #endif
 }
 
-/* Whether a tile is transposed in registers: register_tiles, a whole
-   tile along q, 1 to TILE_LINES(itemsize) lines of the destination along
-   p, and, where the source steps two items along q, an item after the
-   tile along q (more_q). */
+/* Whether a tile is transposed in registers: register_tiles, N items
+   along q (or a tall tile's TILE_LINES(itemsize) * N, where the source
+   steps two items along q), 1 to TILE_LINES(itemsize) lines of the
+   destination along p, and, where the source steps two items along q, an
+   item after the tile along q (more_q). */
 static inline int
 in_registers(Py_ssize_t width, Py_ssize_t height, Py_ssize_t dsp,
              Py_ssize_t ssq, Py_ssize_t itemsize, int more_q)
 {
     Py_ssize_t items = tile_items(itemsize);
-    return register_tiles(dsp, ssq, itemsize) && height == items
+    return register_tiles(dsp, ssq, itemsize)
+           && (height == items
+               || (height == TILE_LINES(itemsize) * items
+                   && ssq != itemsize))
            && width % items == 0 && width >= items
            && width <= TILE_LINES(itemsize) * items
            && (ssq == itemsize || more_q);
@@ -696,16 +707,19 @@ in_registers(Py_ssize_t width, Py_ssize_t height, Py_ssize_t dsp,
 /* A tile of items of 1, 2 or 4 bytes, transposed in registers.
    Assumption: in_registers. */
 static void
-transpose_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t ssp,
-               Py_ssize_t dsq, Py_ssize_t ssq, Py_ssize_t itemsize,
-               int stream)
+transpose_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
+               Py_ssize_t ssp, Py_ssize_t dsq, Py_ssize_t ssq,
+               Py_ssize_t itemsize, int stream)
 {
     int lines = (int)(width / tile_items(itemsize));
+    int tall = height > tile_items(itemsize);
     if (itemsize == 1) {
-        transpose_tile_1(d, s, ssp, dsq, ssq, lines, stream);
+        (tall ? transpose_tall_tile_1 : transpose_tile_1)(d, s, ssp, dsq, ssq,
+                                                          lines, stream);
     }
     else if (itemsize == 2) {
-        transpose_tile_2(d, s, ssp, dsq, ssq, lines, stream);
+        (tall ? transpose_tall_tile_2 : transpose_tile_2)(d, s, ssp, dsq, ssq,
+                                                          lines, stream);
     }
     else {
         transpose_tile_4(d, s, ssp, dsq, ssq, lines, stream);
@@ -745,7 +759,7 @@ copy_tile(char *d, const char *s, Py_ssize_t width, Py_ssize_t height,
     }
 #if defined(__SSE2__)
     if (in_registers(width, height, dsp, ssq, itemsize, more_q)) {
-        transpose_tile(d, s, width, ssp, dsq, ssq, itemsize, stream);
+        transpose_tile(d, s, width, height, ssp, dsq, ssq, itemsize, stream);
         return;
     }
 #endif
@@ -868,9 +882,13 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
     Py_ssize_t ssp = nest->src_strides[p], ssq = nest->src_strides[q];
     Py_ssize_t items = tile_items(nest->itemsize);
     /* Tiles transposed in registers reach up to TILE_LINES lines along
-       p, in whole lines where they can. */
-    Py_ssize_t wide = register_tiles(dsp, ssq, nest->itemsize)
-                      ? TILE_LINES(nest->itemsize) * items : items;
+       p, in whole lines where they can, and are tall where the source
+       steps two items along q. */
+    Py_ssize_t wide = items, tall = items;
+    if (register_tiles(dsp, ssq, nest->itemsize)) {
+        wide = TILE_LINES(nest->itemsize) * items;
+        tall = ssq != nest->itemsize ? wide : items;
+    }
 #if defined(HAVE_STREAMING_STORES)
     if (sweeps_in_pairs(d, nest, p, q)) {
         sweep_in_pairs(d, s, np, nq, ssp, dsq);
@@ -884,8 +902,17 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
         if (width > items) {
             width -= width % items;
         }
-        for (Py_ssize_t q0 = 0; q0 < nq; q0 += items) {
-            Py_ssize_t height = q0 + items < nq ? items : nq - q0;
+        for (Py_ssize_t q0 = 0, height; q0 < nq; q0 += height) {
+            height = q0 + tall < nq ? tall : nq - q0;
+            if (height > items) {
+                height -= height % items;
+                if (q0 + height == nq
+                    && !in_registers(width, height, dsp, ssq,
+                                     nest->itemsize, 0)) {
+                    /* No item after it: the last N items go as below. */
+                    height -= items;
+                }
+            }
             int more_q = q0 + height < nq;
             if (!more_q && q0 > 0
                 && !in_registers(width, height, dsp, ssq, nest->itemsize, 0)
