@@ -311,17 +311,18 @@ tile_items(Py_ssize_t itemsize)
  * Items of E = 1, 2 or 4 bytes, K = 16 / E to a 16-byte vector.  A K x K
  * block of items is transposed in log2(K) rounds of interleaving row i
  * with row i + K / 2 (each round moves one bit of the row number into the
- * column number).  A tile is N = 64 / E items along q by up to
- * TILE_LINES(E) * N along p (that many cache lines of each row of the
- * destination, written one after the other), and goes through two
- * buffers in the first-level cache, so that every line of the source and
- * of the destination is touched once, start to end: rows a power of two
- * apart share cache sets, and a tile that read or wrote a vector of each
- * row at a time would evict its own lines before it came back to them.
- * Runs of one line per destination row are too short: the memory's pages
- * are opened and closed for every line written (measured: a tile of 256
- * source rows moves 16 MiB in about 1.3 times memcpy's time, one of 64
- * rows in 2.3 times, docs/performance.md).  The
+ * column number).  A tile is N = 64 / E items along q (tall tiles: up to
+ * TILE_LINES(E) * N) by up to TILE_LINES(E) * N along p (that many cache
+ * lines of each row of the destination, written one after the other), and
+ * goes through two buffers in the first-level cache (18 KiB of stack at
+ * most), so that every line of the source and of the destination is
+ * touched once, start to end: rows a power of two apart share cache sets,
+ * and a tile that read or wrote a vector of each row at a time would
+ * evict its own lines before it came back to them.  Runs of one line per
+ * destination row are too short: the memory's pages are opened and closed
+ * for every line written (measured: the memory accesses of tiles of 64
+ * source rows, without the transposing, take 2.3 times memcpy's time for
+ * 16 MiB, of 128 rows 1.5 times; docs/performance.md).  The
  * source lines of the tile PREFETCH_TILES further along q are asked for,
  * into the second-level cache, while this one is copied: the rows of a
  * tile are too many streams for the hardware's prefetchers, and share
