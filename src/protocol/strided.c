@@ -319,10 +319,8 @@ tile_items(Py_ssize_t itemsize)
  * touched once, start to end: rows a power of two apart share cache sets,
  * and a tile that read or wrote a vector of each row at a time would
  * evict its own lines before it came back to them.  Runs of one line per
- * destination row are too short: the memory's pages are opened and closed
- * for every line written (measured: the memory accesses of tiles of 64
- * source rows, without the transposing, take 2.3 times memcpy's time for
- * 16 MiB, of 128 rows 1.5 times; docs/performance.md).  The
+ * destination row are too short: a page of memory is opened for every
+ * line written (measured: docs/performance.md).  The
  * source lines of the tile PREFETCH_TILES further along q are asked for,
  * into the second-level cache, while this one is copied: the rows of a
  * tile are too many streams for the hardware's prefetchers, and share
