@@ -19,8 +19,8 @@
  */
 #define _DEFAULT_SOURCE
 #include <Python.h>
-#include <sys/mman.h>
 
+#include "blocks.h"
 #include "timing.h"
 
 /* --- Timing -------------------------------------------------------------- */
@@ -121,33 +121,6 @@ new_layout(Py_buffer view)
     check(l != NULL, "PyObject_New");
     l->layout = view;
     return (PyObject *)l;
-}
-
-/* Memory for the cases, in huge pages where the system allows (as NumPy
-   arranges for its arrays), filled so that no page fault is timed. */
-static void *
-big_alloc(size_t n)
-{
-    void *p = NULL;
-    size_t huge = (size_t)2 << 20;
-    if (posix_memalign(&p, huge, (n + huge - 1) / huge * huge) != 0) {
-        return NULL;
-    }
-#ifdef MADV_HUGEPAGE
-    madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
-static void *
-filled(size_t n)
-{
-    unsigned char *p = big_alloc(n);
-    check(p != NULL, "malloc");
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (unsigned char)(i * 7 + 3);
-    }
-    return p;
 }
 
 /* --- Cases --------------------------------------------------------------- */
@@ -470,7 +443,6 @@ bench_scatter(void)
     }
     size_t region = (size_t)256 * 256 * 64 * 512;
     char *memory = big_alloc(region);
-    check(memory != NULL, "malloc of the scattered region");
     memset(memory, 1, region);
     Args a = {0};
     a.view = describe(memory, 8, "d", 3, shape, strides);

@@ -24,8 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "blocks.h"
 #include "protocol.h"
 #include "timing.h"
 
@@ -76,28 +76,6 @@ static const Case cases[] = {
     ITEM_SIZE_CASES(1), ITEM_SIZE_CASES(2), ITEM_SIZE_CASES(4),
     ITEM_SIZE_CASES(8), ITEM_SIZE_CASES(12), ITEM_SIZE_CASES(16),
 };
-
-/* n bytes on a 2 MiB boundary, in transparent huge pages where the
-   kernel offers them (as bench/bench.c's), every byte written. */
-static unsigned char *
-filled(size_t n)
-{
-    void *p = NULL;
-    size_t huge = (size_t)2 << 20;
-    n = (n + huge - 1) / huge * huge;
-    if (posix_memalign(&p, huge, n) != 0) {
-        fprintf(stderr, "engine: out of memory\n");
-        exit(2);
-    }
-#ifdef MADV_HUGEPAGE
-    madvise(p, n, MADV_HUGEPAGE);
-#endif
-    unsigned char *bytes = p;
-    for (size_t i = 0; i < n; i++) {
-        bytes[i] = (unsigned char)(i * 7 + 3);
-    }
-    return bytes;
-}
 
 /* The strided side of c over buf, and the contiguous side over flat. */
 static void

@@ -1,6 +1,6 @@
-/* What bench/bench.c and bench/hot_paths.c share to time a case: the
- * monotonic clock in seconds, and the comparison qsort sorts samples
- * with.
+/* What the benchmarks (bench/bench.c, bench/hot_paths.c, bench/engine.c)
+ * share to time a case: the monotonic clock in seconds, and the
+ * comparison qsort sorts samples with.
  */
 #ifndef BENCH_TIMING_H
 #define BENCH_TIMING_H
