@@ -20,7 +20,6 @@
  */
 #define _DEFAULT_SOURCE
 #include <Python.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +109,8 @@ span_of(const MbLayout *l)
     return span;
 }
 
+/* Case c, `samples` times in turns with memcpy: prints its line, and
+   returns whether both builds copied it and alike. */
 static int
 run_case(const Case *c, int samples)
 {
