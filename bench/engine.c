@@ -8,7 +8,8 @@
  * more than a change to the engine does.  Within one process, with the
  * two builds and memcpy taking turns on the same memory, the slow spells
  * fall on all three alike, so the ratio of their medians tells a change of
- * a few percent from the noise.  Each build's result is also compared
+ * ten percent from the noise (two builds of one source differ by up to 7%
+ * on a case: docs/performance.md).  Each build's result is also compared
  * byte for byte with the other's.
  *
  * Usage: engine [--samples N] [CASE]   (a case name or prefix)
@@ -156,7 +157,8 @@ run_case(const Case *c, int samples)
               compare_doubles);
     }
     double memcpy_median = t[samples / 2];
-    double base = t[samples + samples / 2], tree = t[2 * samples + samples / 2];
+    double base = t[samples + samples / 2];
+    double tree = t[2 * samples + samples / 2];
     printf("%-44s base %5.2f (%5.2f)  tree %5.2f (%5.2f)  tree/base %.2f%s\n",
            c->name, base / memcpy_median, t[samples] / t[0],
            tree / memcpy_median, t[2 * samples] / t[0], tree / base,

@@ -40,9 +40,9 @@
 /* Streaming stores (MOVNTI) write whole cache lines to memory without
    reading them first: for a transposition or a gather whose destination is
    larger than the caches, that is a third less memory traffic, and it
-   keeps the source's lines in the cache.  Into pages the kernel has yet to supply
-   they cost more than they save (the kernel zeroes each page through the
-   cache first), so they are used only where every page of the
+   keeps the source's lines in the cache.  Into pages the kernel has yet to
+   supply they cost more than they save (the kernel zeroes each page
+   through the cache first), so they are used only where every page of the
    destination is resident, which mincore tells. */
 #if defined(__SSE2__) && defined(__x86_64__) && defined(HAVE_MINCORE)
 #define HAVE_STREAMING_STORES 1
