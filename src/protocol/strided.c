@@ -905,10 +905,9 @@ copy_tiles(char *d, const char *s, const LoopNest *nest, int p, int q)
             height = q0 + tall < nq ? tall : nq - q0;
             if (height > items) {
                 height -= height % items;
-                if (q0 + height == nq
-                    && !in_registers(width, height, dsp, ssq,
-                                     nest->itemsize, 0)) {
-                    /* No item after it: the last N items go as below. */
+                if (q0 + height == nq) {
+                    /* A tall tile reads an item past its end, and none
+                       follows: the last N items go as below. */
                     height -= items;
                 }
             }
